@@ -1,0 +1,87 @@
+/** `vigil serve`: runs a node until SIGINT/SIGTERM; SystemReboot restarts it in-process. */
+import pino from 'pino';
+import { ConfigError, loadConfig } from '../config/load.js';
+import type { VigilConfig } from '../config/schema.js';
+import { VigilNode } from '../node/node.js';
+
+export interface ServeFlags {
+  config?: string;
+  data?: string;
+  httpPort?: string;
+  httpsPort?: string;
+  rtspPort?: string;
+  listen?: string;
+}
+
+function portFlag(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`--${name} must be a port number 0-65535, got '${v}'`);
+  return n;
+}
+
+export function configFromFlags(flags: ServeFlags): VigilConfig {
+  return loadConfig(flags.config, {
+    dataDir: flags.data,
+    listen: flags.listen,
+    http: flags.httpPort !== undefined ? { port: portFlag('http-port', flags.httpPort) } : undefined,
+    https: flags.httpsPort !== undefined ? { port: portFlag('https-port', flags.httpsPort) } : undefined,
+    rtsp: flags.rtspPort !== undefined ? { port: portFlag('rtsp-port', flags.rtspPort) } : undefined,
+  });
+}
+
+export async function serve(flags: ServeFlags): Promise<void> {
+  const config = configFromFlags(flags);
+  const log = pino({ level: config.log.level, base: { app: 'vigil' } }, pino.destination(2));
+  let node = await VigilNode.start(config, log, { adminPassword: process.env.VIGIL_ADMIN_PASSWORD });
+  announce(node);
+
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    node.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, 'error during shutdown');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+
+  const arm = (n: VigilNode): void =>
+    n.onReboot(() => {
+      log.info('SystemReboot: restarting node');
+      n.stop()
+        .then(() => VigilNode.start(config, log, {}))
+        .then((next) => {
+          node = next;
+          arm(next);
+          announce(next);
+        })
+        .catch((err: unknown) => {
+          log.fatal({ err }, 'restart failed');
+          process.exit(1);
+        });
+    });
+  arm(node);
+}
+
+function announce(node: VigilNode): void {
+  const lines = ['Vigil is ready.'];
+  for (const u of node.urls()) lines.push(`  device service: ${u}`);
+  if (node.firstStart) {
+    lines.push('', `  First start: created user '${node.firstStart.username}' (Administrator).`);
+    if (node.firstStart.generated) {
+      lines.push(`  Generated password: ${node.firstStart.password}`);
+      lines.push('  It is shown only this once. Set VIGIL_ADMIN_PASSWORD on first start to choose it.');
+    } else {
+      lines.push('  Password: the value of VIGIL_ADMIN_PASSWORD.');
+    }
+  }
+  lines.push(`  data directory: ${node.config.dataDir}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}

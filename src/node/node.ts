@@ -1,0 +1,224 @@
+/**
+ * A Vigil node: the wiring of storage, security, the SOAP engine and its services, the HTTP
+ * front end and its listeners, and discovery. The only place where components meet.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Server as HttpServer } from 'node:http';
+import type { Http2SecureServer } from 'node:http2';
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import type { VigilConfig } from '../config/schema.js';
+import { boundPort, closeConnections, listenHttp, listenHttps } from '../northbound/http/servers.js';
+import { HttpFrontend } from '../northbound/http/frontend.js';
+import { DiscoveryResponder } from '../northbound/discovery/responder.js';
+import { Authenticator } from '../security/authenticator.js';
+import { ensureNodePki } from '../security/pki/store.js';
+import { generatePassword } from '../security/secrets.js';
+import { createDeviceService } from '../services/device/index.js';
+import { SoapEngine } from '../soap/engine.js';
+import { AuditLog } from '../storage/audit.js';
+import { openDatabase, type Db } from '../storage/db.js';
+import { SettingsStore } from '../storage/settings.js';
+import { UserStore, validatePassword } from '../storage/users.js';
+import { NodeClock } from './clock.js';
+import { loadSecretBox, prepareDataDir, type DataDir } from './data-dir.js';
+import { onvifScope, ScopeStore } from './scopes.js';
+import { hostSystemInfo } from './system-info.js';
+
+export interface StartOptions {
+  /** Initial admin password (VIGIL_ADMIN_PASSWORD); generated when absent. Used on first start only. */
+  adminPassword?: string | undefined;
+  /** Disable WS-Discovery's UDP socket (tests run many nodes side by side). */
+  discovery?: boolean;
+}
+
+export interface FirstStartCredentials {
+  username: string;
+  password: string;
+  generated: boolean;
+}
+
+export class VigilNode {
+  readonly config: VigilConfig;
+  readonly log: Logger;
+  readonly db: Db;
+  readonly users: UserStore;
+  readonly audit: AuditLog;
+  readonly engine: SoapEngine;
+  readonly frontend: HttpFrontend;
+  readonly settings: SettingsStore;
+  readonly caCertPem: string;
+  readonly endpointReference: string;
+  /** Set on the first start only: the admin account that was created. */
+  readonly firstStart: FirstStartCredentials | undefined;
+  http: HttpServer | undefined;
+  https: Http2SecureServer | undefined;
+  discovery: DiscoveryResponder | undefined;
+  #rebootHandler: (() => void) | undefined;
+  #closed = false;
+  readonly #tls: { certPem: string; keyPem: string; clientCaPem: string };
+
+  private constructor(config: VigilConfig, log: Logger, opts: StartOptions, dir: DataDir, pki: NodePki) {
+    this.config = config;
+    this.log = log;
+    const box = loadSecretBox(dir);
+    this.db = openDatabase(dir.dbFile);
+    this.settings = new SettingsStore(this.db);
+    this.users = new UserStore(this.db, box);
+    this.audit = new AuditLog(this.db);
+    this.firstStart = this.#ensureAdmin(opts.adminPassword);
+
+    this.endpointReference = this.settings.get<string | null>('endpointReference', null) ?? `urn:uuid:${randomUUID()}`;
+    this.settings.set('endpointReference', this.endpointReference);
+
+    this.caCertPem = pki.caCertPem;
+    this.#tls = {
+      certPem: config.tls.certFile ? readFileSync(config.tls.certFile, 'utf8') : pki.serverCertPem,
+      keyPem: config.tls.keyFile ? readFileSync(config.tls.keyFile, 'utf8') : pki.serverKeyPem,
+      clientCaPem: config.tls.clientCaFile ? readFileSync(config.tls.clientCaFile, 'utf8') : pki.caCertPem,
+    };
+
+    const clock = new NodeClock(this.settings);
+    const auth = new Authenticator(this.users, { realm: config.auth.realm, usernameTokenWindowMs: config.auth.usernameTokenWindowSeconds * 1000 }, () => clock.now());
+    this.engine = new SoapEngine(auth, this.audit, log.child({ component: 'soap' }));
+    this.frontend = new HttpFrontend(this.engine, log.child({ component: 'http' }));
+
+    const scopes = new ScopeStore(
+      this.settings,
+      [onvifScope('hardware', config.device.model), onvifScope('Profile', 'Streaming')],
+      [onvifScope('name', config.device.name), ...(config.device.location ? [onvifScope('location', config.device.location)] : [])],
+    );
+    scopes.onChange(() => this.discovery?.hello());
+    this.engine.register(
+      createDeviceService({
+        info: {
+          manufacturer: config.device.manufacturer,
+          model: config.device.model,
+          firmwareVersion: VERSION,
+          serialNumber: config.device.serialNumber ?? this.endpointReference.slice(-12),
+          hardwareId: config.device.hardwareId,
+        },
+        endpointReference: this.endpointReference,
+        settings: this.settings,
+        users: this.users,
+        clock,
+        scopes,
+        system: hostSystemInfo,
+        ports: { http: undefined, https: undefined, rtsp: config.rtsp.port },
+        services: () => this.engine.services(),
+        defaultHost: hostname(),
+        requestReboot: () => this.#rebootHandler?.(),
+      }),
+    );
+    this.#scopes = scopes;
+  }
+
+  readonly #scopes: ScopeStore;
+
+  static async start(config: VigilConfig, log: Logger, opts: StartOptions = {}): Promise<VigilNode> {
+    const dir = prepareDataDir(config.dataDir);
+    const pki = await ensureNodePki(dir.pkiDir, {
+      hostnames: [...new Set(['localhost', hostname(), ...config.tls.hostnames])],
+      ips: ['127.0.0.1', '::1'],
+    });
+    const node = new VigilNode(config, log, opts, dir, pki);
+    try {
+      await node.#listen(opts);
+    } catch (err) {
+      await node.stop();
+      throw err;
+    }
+    return node;
+  }
+
+  async #listen(opts: StartOptions): Promise<void> {
+    const c = this.config;
+    if (c.http.enabled) this.http = await listenHttp(this.frontend, c.listen, c.http.port);
+    if (c.https.enabled) {
+      this.https = await listenHttps(this.frontend, c.listen, c.https.port, {
+        certPem: this.#tls.certPem,
+        keyPem: this.#tls.keyPem,
+        clientCaPem: this.#tls.clientCaPem,
+        clientCertMode: c.tls.clientCertMode,
+      });
+    }
+    if (c.discovery.enabled && opts.discovery !== false) {
+      this.discovery = new DiscoveryResponder({
+        endpointReference: this.endpointReference,
+        types: () => ['dn:NetworkVideoTransmitter', 'tds:Device'],
+        scopes: () => this.#scopes.items(),
+        xaddrs: () => this.urls().filter((u) => u.includes('/onvif/device_service')),
+        discoverable: () => this.settings.get('discoveryMode', 'Discoverable') === 'Discoverable',
+        log: this.log.child({ component: 'discovery' }),
+      });
+      try {
+        await this.discovery.start();
+      } catch (err) {
+        this.log.warn({ err }, 'WS-Discovery unavailable (UDP 3702 in use?); continuing without it');
+        this.discovery = undefined;
+      }
+    }
+  }
+
+  get httpPort(): number | undefined {
+    return this.http ? boundPort(this.http) : undefined;
+  }
+
+  get httpsPort(): number | undefined {
+    return this.https ? boundPort(this.https) : undefined;
+  }
+
+  /** The device service URLs a client can use. */
+  urls(): string[] {
+    const host = this.config.listen === '0.0.0.0' || this.config.listen === '::' ? hostname() : this.config.listen;
+    const out: string[] = [];
+    if (this.httpPort !== undefined) out.push(`http://${host}:${this.httpPort}/onvif/device_service`);
+    if (this.httpsPort !== undefined) out.push(`https://${host}:${this.httpsPort}/onvif/device_service`);
+    return out;
+  }
+
+  onReboot(fn: () => void): void {
+    this.#rebootHandler = fn;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  async stop(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.discovery?.close().catch(() => undefined);
+    await Promise.all([closeServer(this.http), closeServer(this.https)]);
+    this.audit.flush();
+    if (this.db.open) this.db.close();
+  }
+
+  #ensureAdmin(envPassword: string | undefined): FirstStartCredentials | undefined {
+    if (this.users.count() > 0) return undefined;
+    let password = envPassword;
+    const generated = password === undefined || password === '';
+    if (generated) password = generatePassword();
+    else validatePassword(password!);
+    this.users.create([{ username: 'admin', password: password!, level: 'Administrator' }]);
+    return { username: 'admin', password: password!, generated };
+  }
+}
+
+export const VERSION = '0.1.0';
+
+function closeServer(server: HttpServer | Http2SecureServer | undefined): Promise<void> {
+  if (!server) return Promise.resolve();
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    // Keep-alive connections and HTTP/2 sessions would hold close() open; end them.
+    closeConnections(server);
+  });
+}
+
+interface NodePki {
+  caCertPem: string;
+  serverCertPem: string;
+  serverKeyPem: string;
+}

@@ -1,0 +1,154 @@
+/**
+ * The one HTTP request handler. HTTP/1.1, HTTPS (HTTP/1.1 or HTTP/2 by ALPN) and HTTP/2 served
+ * over an uplink tunnel all end up in `handle`, through Node's compatibility API that gives
+ * HTTP/1 and HTTP/2 requests the same shape. Everything transport-specific is turned into a
+ * RequestContext here; routes and the SOAP engine never look at sockets.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import type { TLSSocket } from 'node:tls';
+import type { Logger } from 'pino';
+import type { PeerCertificate, RequestContext, Transport } from '../../core/context.js';
+import { VigilError } from '../../core/errors.js';
+import type { SoapEngine } from '../../soap/engine.js';
+
+export type AnyRequest = IncomingMessage | Http2ServerRequest;
+export type AnyResponse = ServerResponse | Http2ServerResponse;
+
+/** A non-SOAP route (snapshots, RTSP-over-HTTP tunnel, …). Returns false to pass. */
+export type Route = (ctx: RequestContext, req: AnyRequest, res: AnyResponse) => boolean | Promise<boolean>;
+
+export interface FrontendOptions {
+  maxBodyBytes: number;
+}
+
+/** How the connection a request came on was established; decided by the server that accepted it. */
+export interface ConnectionInfo {
+  transport: Transport;
+  secure: boolean;
+  /** For tunnels: who is at the far end (the socket's own address is the tunnel's). */
+  remoteAddress?: string;
+}
+
+export class HttpFrontend {
+  readonly #engine: SoapEngine;
+  readonly #log: Logger;
+  readonly #opts: FrontendOptions;
+  readonly #routes: Route[] = [];
+
+  constructor(engine: SoapEngine, log: Logger, opts: Partial<FrontendOptions> = {}) {
+    this.#engine = engine;
+    this.#log = log;
+    this.#opts = { maxBodyBytes: 1024 * 1024, ...opts };
+  }
+
+  addRoute(route: Route): void {
+    this.#routes.push(route);
+  }
+
+  /** A request listener for a server whose connections are all of one kind. */
+  listener(conn: ConnectionInfo): (req: AnyRequest, res: AnyResponse) => void {
+    return (req, res) => {
+      this.handle(conn, req, res).catch((err: unknown) => {
+        this.#log.error({ err }, 'unhandled error in request handler');
+        if (!res.headersSent) sendText(res, 500, 'internal error\n');
+        else res.destroy();
+      });
+    };
+  }
+
+  contextOf(conn: ConnectionInfo, req: AnyRequest): RequestContext {
+    const h2 = req.httpVersionMajor === 2;
+    const transport: Transport = conn.transport === 'https' && h2 ? 'h2' : conn.transport;
+    const headers = req.headers;
+    const authority = (headers.host ?? (headers[':authority'] as string | undefined)) || undefined;
+    return {
+      transport,
+      secure: conn.secure,
+      remoteAddress: conn.remoteAddress ?? req.socket?.remoteAddress ?? 'unknown',
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      authority,
+      headers,
+      peerCertificate: conn.secure && conn.transport !== 'uplink' ? verifiedPeer(req.socket as TLSSocket) : undefined,
+    };
+  }
+
+  async handle(conn: ConnectionInfo, req: AnyRequest, res: AnyResponse): Promise<void> {
+    const ctx = this.contextOf(conn, req);
+    for (const route of this.#routes) {
+      if (await route(ctx, req, res)) return;
+    }
+    const path = ctx.url.split('?')[0]!;
+    if (!this.#engine.servesPath(path)) {
+      sendText(res, 404, `no such endpoint: ${path}\n`);
+      return;
+    }
+    if (ctx.method !== 'POST') {
+      res.setHeader('allow', 'POST');
+      sendText(res, 405, 'ONVIF services accept SOAP 1.2 over HTTP POST\n');
+      return;
+    }
+    let text: string;
+    try {
+      text = await readBody(req, this.#opts.maxBodyBytes);
+    } catch (err) {
+      const e = err instanceof VigilError ? err : new VigilError('WellFormed', 'could not read request body');
+      const reply = this.#engine.fault(e);
+      // The rest of an oversized body is not read: close the connection after answering.
+      if (req.httpVersionMajor === 1) res.setHeader('connection', 'close');
+      res.writeHead(reply.status, reply.headers);
+      res.end(reply.body);
+      if (req.httpVersionMajor === 1) res.once('finish', () => req.socket?.destroy());
+      return;
+    }
+    const reply = await this.#engine.handle(ctx, text);
+    res.writeHead(reply.status, reply.headers);
+    res.end(reply.body);
+  }
+}
+
+export function sendText(res: AnyResponse, status: number, text: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+  res.end(text);
+}
+
+/** Reads a request body up to `limit` bytes (checked against Content-Length up front too). */
+export function readBody(req: AnyRequest, limit: number): Promise<string> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    return Promise.reject(new VigilError('BodyTooLarge', `request body of ${declared} bytes exceeds the ${limit}-byte limit`));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    req.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      size += chunk.length;
+      if (size > limit) {
+        failed = true;
+        chunks.length = 0;
+        req.pause();
+        reject(new VigilError('BodyTooLarge', `request body exceeds the ${limit}-byte limit`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!failed) resolve(Buffer.concat(chunks, size).toString('utf8'));
+    });
+    req.on('error', (err) => {
+      if (!failed) reject(err);
+    });
+  });
+}
+
+function verifiedPeer(socket: TLSSocket | undefined): PeerCertificate | undefined {
+  if (!socket || typeof socket.getPeerCertificate !== 'function' || !socket.authorized) return undefined;
+  const cert = socket.getPeerCertificate();
+  if (!cert || !cert.subject) return undefined;
+  const subject = Object.entries(cert.subject).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('+') : v}`).join(',');
+  const cn = cert.subject.CN;
+  return { subject, commonName: Array.isArray(cn) ? cn[0] : cn, fingerprint256: cert.fingerprint256 };
+}

@@ -1,0 +1,147 @@
+/**
+ * The SOAP 1.2 engine: envelope → service (by HTTP path and body namespace) → operation →
+ * authentication → authorization (access table) → handler → response or fault, with an audit
+ * record for every authenticated call. Transport-free: it takes text and returns a reply.
+ */
+import type { Logger } from 'pino';
+import type { RequestContext } from '../core/context.js';
+import { asVigilError, VigilError } from '../core/errors.js';
+import { isAllowed, type Principal } from '../security/access.js';
+import type { Authenticator } from '../security/authenticator.js';
+import { OPERATION_ACCESS } from '../security/operation-access.js';
+import type { AuditLog } from '../storage/audit.js';
+import { el, type Xml } from '../xml/write.js';
+import { addressingReply, readEnvelope, SOAP_CONTENT_TYPE, writeEnvelope, type SoapRequest } from './envelope.js';
+import { faultBody, faultHttpStatus } from './fault.js';
+import type { SoapService } from './service.js';
+
+export interface HttpReply {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: string;
+}
+
+export class SoapEngine {
+  readonly #byNamespace = new Map<string, SoapService>();
+  readonly #paths = new Set<string>();
+  readonly #auth: Authenticator;
+  readonly #audit: AuditLog;
+  readonly #log: Logger;
+
+  constructor(auth: Authenticator, audit: AuditLog, log: Logger) {
+    this.#auth = auth;
+    this.#audit = audit;
+    this.#log = log;
+  }
+
+  register(service: SoapService): void {
+    for (const op of Object.keys(service.operations)) {
+      if (!(`${service.prefix}:${op}` in OPERATION_ACCESS)) {
+        throw new Error(`operation ${service.prefix}:${op} has no access class in security/operation-access.ts`);
+      }
+    }
+    this.#byNamespace.set(service.namespace, service);
+    this.#paths.add(service.path);
+  }
+
+  services(): SoapService[] {
+    return [...this.#byNamespace.values()];
+  }
+
+  servesPath(path: string): boolean {
+    return this.#paths.has(path);
+  }
+
+  async handle(ctx: RequestContext, text: string): Promise<HttpReply> {
+    let req: SoapRequest | undefined;
+    try {
+      req = readEnvelope(text);
+      return await this.#dispatch(ctx, req);
+    } catch (err) {
+      const e = asVigilError(err);
+      if (e.code === 'Internal') this.#log.error({ err, url: ctx.url }, 'SOAP handler failed');
+      return this.fault(e, req);
+    }
+  }
+
+  fault(e: VigilError, req?: Pick<SoapRequest, 'action' | 'messageId'>, extraHeaders: Record<string, string | string[]> = {}): HttpReply {
+    const headerBlocks: Xml[] = req ? addressingReply(req, true) : [];
+    if (e.code === 'VersionMismatch') {
+      // SOAP 1.2 §5.4.7: tell the sender which envelope version we speak.
+      headerBlocks.push(el('env:Upgrade', el('env:SupportedEnvelope', undefined, { qname: 'env:Envelope' })));
+    }
+    return {
+      status: extraHeaders['www-authenticate'] ? 401 : faultHttpStatus(e),
+      headers: { 'content-type': SOAP_CONTENT_TYPE, ...extraHeaders },
+      body: writeEnvelope(faultBody(e), headerBlocks),
+    };
+  }
+
+  async #dispatch(ctx: RequestContext, req: SoapRequest): Promise<HttpReply> {
+    const service = this.#byNamespace.get(req.body.ns);
+    const opName = req.body.name;
+    if (!service) {
+      throw new VigilError('ActionNotSupported', `no service for namespace '${req.body.ns || '(none)'}' on this node`);
+    }
+    const handler = Object.hasOwn(service.operations, opName) ? service.operations[opName] : undefined;
+    if (!handler) throw new VigilError('ActionNotSupported', `${service.name} service does not implement ${opName}`);
+    const access = OPERATION_ACCESS[`${service.prefix}:${opName}`]!;
+
+    const auth = this.#auth.authenticate(ctx, req.header);
+    if (!auth.ok) {
+      this.#record(ctx, { username: auth.claimed, level: 'Anonymous', method: 'anonymous' }, service, opName, [], `auth-failed:${auth.reason}`);
+      const err = new VigilError('NotAuthorized', authFailureMessage(auth.reason));
+      if (auth.via === 'http') {
+        return this.fault(err, req, { 'www-authenticate': this.#auth.digest.challenges(auth.reason === 'stale-nonce') });
+      }
+      return this.fault(err, req);
+    }
+    const principal = auth.principal;
+    if (!isAllowed(principal.level, access)) {
+      this.#record(ctx, principal, service, opName, [], 'denied');
+      const err = new VigilError('NotAuthorized', `${opName} requires access class ${access}`);
+      // No credentials at all: ask for HTTP digest (Core spec, "HTTP digest" when both are supported).
+      if (principal.method === 'anonymous') return this.fault(err, req, { 'www-authenticate': this.#auth.digest.challenges() });
+      return this.fault(err, req);
+    }
+
+    const touched: string[] = [];
+    try {
+      const body = await handler({ ctx, principal, body: req.body, header: req.header, touched });
+      this.#record(ctx, principal, service, opName, touched, 'ok');
+      return { status: 200, headers: { 'content-type': SOAP_CONTENT_TYPE }, body: writeEnvelope(body, addressingReply(req, false)) };
+    } catch (err) {
+      const e = asVigilError(err);
+      if (e.code === 'Internal') this.#log.error({ err, op: opName }, 'operation failed');
+      this.#record(ctx, principal, service, opName, touched, `fault:${e.code}`);
+      return this.fault(e, req);
+    }
+  }
+
+  #record(ctx: RequestContext, p: Principal, service: SoapService, operation: string, tokens: string[], outcome: string): void {
+    if (p.method === 'anonymous' && !outcome.startsWith('auth-failed')) return;
+    this.#audit.record({
+      ts: new Date(), username: p.username, authMethod: p.method, source: ctx.remoteAddress, transport: ctx.transport,
+      service: service.name, operation, tokens, outcome,
+    });
+  }
+}
+
+function authFailureMessage(reason: string): string {
+  switch (reason) {
+    case 'locked-out':
+      return 'too many failed authentication attempts from this address; try again later';
+    case 'stale':
+      return 'UsernameToken Created is outside the accepted time window; synchronize with GetSystemDateAndTime';
+    case 'replay':
+      return 'credentials were already used (nonce replay)';
+    case 'text-password-needs-tls':
+      return 'PasswordText is only accepted over TLS; use PasswordDigest';
+    case 'stale-nonce':
+      return 'digest nonce expired; retry with the new nonce';
+    case 'malformed':
+      return 'malformed credentials';
+    default:
+      return 'the user name or password is not valid';
+  }
+}
