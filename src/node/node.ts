@@ -105,7 +105,7 @@ export class VigilNode {
         clock,
         scopes,
         system: hostSystemInfo,
-        ports: { http: undefined, https: undefined, rtsp: config.rtsp.port },
+        ports: () => ({ http: this.httpPort, https: this.httpsPort, rtsp: this.rtspPort }),
         services: () => this.engine.services(),
         defaultHost: hostname(),
         requestReboot: () => this.#rebootHandler?.(),
@@ -148,7 +148,10 @@ export class VigilNode {
         endpointReference: this.endpointReference,
         types: () => ['dn:NetworkVideoTransmitter', 'tds:Device'],
         scopes: () => this.#scopes.items(),
-        xaddrs: () => this.urls().filter((u) => u.includes('/onvif/device_service')),
+        xaddrs: (localAddress?: string) => {
+          const ports = [this.httpPort && `http://${localAddress}:${this.httpPort}`, this.httpsPort && `https://${localAddress}:${this.httpsPort}`];
+          return localAddress ? ports.filter(Boolean).map((b) => `${b}/onvif/device_service`) : this.urls();
+        },
         discoverable: () => this.settings.get('discoveryMode', 'Discoverable') === 'Discoverable',
         log: this.log.child({ component: 'discovery' }),
       });
@@ -163,6 +166,11 @@ export class VigilNode {
 
   get httpPort(): number | undefined {
     return this.http ? boundPort(this.http) : undefined;
+  }
+
+  /** The RTSP listener arrives with the live-video work; until then RTSP is reported disabled. */
+  get rtspPort(): number | undefined {
+    return undefined;
   }
 
   get httpsPort(): number | undefined {

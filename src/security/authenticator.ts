@@ -21,6 +21,8 @@ export type AuthFailureReason =
   | 'malformed'
   | 'stale-nonce';
 
+const GUESSES: ReadonlySet<AuthFailureReason> = new Set(['bad-credentials', 'unknown-user', 'malformed']);
+
 export type AuthResult =
   | { ok: true; principal: Principal }
   | {
@@ -72,7 +74,10 @@ export class Authenticator {
     }
     const result = token !== undefined ? this.#fromToken(ctx, token, now) : this.#fromDigest(ctx, authz!);
     if (result.ok) this.#throttle.recordSuccess(source);
-    else if (result.reason !== 'stale-nonce') this.#throttle.recordFailure(source);
+    // Only guesses count towards a lockout. Stale/replayed tokens and expired digest nonces are
+    // only reported after the password itself checked out, so they reveal nothing to a guesser,
+    // and counting them would lock out honest clients whose clocks are off.
+    else if (GUESSES.has(result.reason)) this.#throttle.recordFailure(source);
     return result;
   }
 

@@ -2,8 +2,7 @@
 import { Duplex } from 'node:stream';
 
 export function duplexPair(): [Duplex, Duplex] {
-  let a: Duplex;
-  let b: Duplex;
+  const ends: Duplex[] = [];
   const make = (peer: () => Duplex): Duplex =>
     new Duplex({
       read() {},
@@ -16,7 +15,6 @@ export function duplexPair(): [Duplex, Duplex] {
         cb();
       },
     });
-  a = make(() => b);
-  b = make(() => a);
-  return [a, b];
+  ends.push(make(() => ends[1]!), make(() => ends[0]!));
+  return [ends[0]!, ends[1]!];
 }

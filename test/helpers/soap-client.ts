@@ -40,6 +40,8 @@ export function envelope(body: string, header = ''): string {
 export interface HttpResult {
   status: number;
   headers: Record<string, string | string[] | undefined>;
+  /** Every WWW-Authenticate header separately (node joins repeated headers in `headers`). */
+  challenges: string[];
   body: string;
 }
 
@@ -58,7 +60,10 @@ export function post(url: string, body: string | Buffer, headers: Record<string,
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () => {
+          const challenges = res.rawHeaders.filter((_, i) => i % 2 === 1 && res.rawHeaders[i - 1]!.toLowerCase() === 'www-authenticate');
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, challenges, body: Buffer.concat(chunks).toString('utf8') });
+        });
         res.on('error', reject);
       },
     );
@@ -71,8 +76,7 @@ export function post(url: string, body: string | Buffer, headers: Record<string,
 export async function postDigest(url: string, body: string, c: Credentials, algorithm: 'MD5' | 'SHA-256' = 'SHA-256'): Promise<HttpResult> {
   const first = await post(url, body);
   if (first.status !== 401) return first;
-  const challenges = ([] as string[]).concat(first.headers['www-authenticate'] ?? []);
-  const ch = challenges.find((h) => h.includes(`algorithm=${algorithm}`)) ?? challenges[0]!;
+  const ch = first.challenges.find((h) => h.includes(`algorithm=${algorithm}`)) ?? first.challenges[0]!;
   return post(url, body, { authorization: digestAuthorization(ch, c, 'POST', new URL(url).pathname, algorithm) });
 }
 

@@ -5,7 +5,6 @@ import { createRequire } from 'node:module';
 import { ADMIN, startTestNode, type TestNode } from '../helpers/node.js';
 
 const require = createRequire(import.meta.url);
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const onvif = require('onvif') as { Cam: new (opts: Record<string, unknown>, cb: (err: Error | null) => void) => OnvifCam };
 
 interface OnvifCam {

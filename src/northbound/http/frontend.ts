@@ -12,6 +12,9 @@ import type { PeerCertificate, RequestContext, Transport } from '../../core/cont
 import { VigilError } from '../../core/errors.js';
 import type { SoapEngine } from '../../soap/engine.js';
 
+/** Header fields accepted per request (HTTP/2 enforces the same through maxHeaderListPairs). */
+export const MAX_HEADERS = 100;
+
 export type AnyRequest = IncomingMessage | Http2ServerRequest;
 export type AnyResponse = ServerResponse | Http2ServerResponse;
 
@@ -75,6 +78,12 @@ export class HttpFrontend {
   }
 
   async handle(conn: ConnectionInfo, req: AnyRequest, res: AnyResponse): Promise<void> {
+    if (req.rawHeaders.length / 2 > MAX_HEADERS) {
+      // node:http truncates rather than refuses a header flood; refuse it here.
+      if (req.httpVersionMajor === 1) res.setHeader('connection', 'close');
+      sendText(res, 431, `more than ${MAX_HEADERS} header fields\n`);
+      return;
+    }
     const ctx = this.contextOf(conn, req);
     for (const route of this.#routes) {
       if (await route(ctx, req, res)) return;

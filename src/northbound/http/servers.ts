@@ -11,7 +11,7 @@ import type { TLSSocket } from 'node:tls';
 import type { ConnectionInfo, HttpFrontend } from './frontend.js';
 
 /** Bounds against slow or flooding clients, shared by every listener. */
-const LIMITS = {
+export const LIMITS = {
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
   keepAliveTimeoutMs: 5_000,
@@ -25,7 +25,8 @@ export async function listenHttp(frontend: HttpFrontend, host: string, port: num
     frontend.listener({ transport: 'http', secure: false }),
   );
   server.keepAliveTimeout = LIMITS.keepAliveTimeoutMs;
-  server.maxHeadersCount = LIMITS.maxHeadersCount;
+  // One more than allowed, so the front end can tell "too many" from "exactly the limit".
+  server.maxHeadersCount = LIMITS.maxHeadersCount + 1;
   trackConnections(server);
   await listen(server, host, port);
   return server;

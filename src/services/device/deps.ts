@@ -23,7 +23,8 @@ export interface DeviceDeps {
   clock: NodeClock;
   scopes: ScopeStore;
   system: SystemInfo;
-  ports: { http: number | undefined; https: number | undefined; rtsp: number | undefined };
+  /** Ports actually listened on (known only once the listeners are bound). */
+  ports(): { http: number | undefined; https: number | undefined; rtsp: number | undefined };
   /** Every service the node serves (device included), for GetServices / GetCapabilities. */
   services(): SoapService[];
   /** Host to put in XAddrs when the client did not send one. */

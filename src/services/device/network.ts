@@ -30,10 +30,11 @@ export function getNetworkInterfaces(deps: DeviceDeps): Xml {
 }
 
 export function getNetworkProtocols(deps: DeviceDeps): Xml {
+  const ports = deps.ports();
   const protos: [string, number | undefined][] = [
-    ['HTTP', deps.ports.http],
-    ['HTTPS', deps.ports.https],
-    ['RTSP', deps.ports.rtsp],
+    ['HTTP', ports.http],
+    ['HTTPS', ports.https],
+    ['RTSP', ports.rtsp],
   ];
   return el(
     'tds:GetNetworkProtocolsResponse',

@@ -12,7 +12,7 @@ const TDS = 'http://www.onvif.org/ver10/device/wsdl';
 const samples = new OnvifSamples();
 let t: TestNode;
 
-async function call(op: string, inner = '', creds: Credentials | undefined = ADMIN, name = op): Promise<{ status: number; body: string }> {
+async function call(op: string, inner = '', creds: Credentials | null = ADMIN, name = op): Promise<{ status: number; body: string }> {
   const header = creds ? usernameTokenHeader(creds) : '';
   const res = await post(t.device, envelope(`<tds:${op} xmlns:tds="${TDS}" xmlns:tt="http://www.onvif.org/ver10/schema">${inner}</tds:${op}>`, header));
   samples.add(`${name} (${res.status})`, res.body);
@@ -39,16 +39,16 @@ describe('capability exchange', () => {
     assert.equal(r.status, 200);
     assert.match(r.body, new RegExp(`<tds:XAddr>${t.http}/onvif/device_service</tds:XAddr>`));
     assert.match(r.body, /<tds:Capabilities><tds:Capabilities>/);
-    const plain = await call('GetServices', '<tds:IncludeCapability>false</tds:IncludeCapability>', undefined, 'GetServices anonymous');
+    const plain = await call('GetServices', '<tds:IncludeCapability>false</tds:IncludeCapability>', null, 'GetServices anonymous');
     assert.equal(plain.status, 200, 'GetServices is PRE_AUTH');
     assert.doesNotMatch(plain.body, /<tds:Capabilities>/);
   });
 
   test('GetServiceCapabilities and legacy GetCapabilities (all and by category)', async () => {
-    const sc = await call('GetServiceCapabilities', '', undefined);
+    const sc = await call('GetServiceCapabilities', '', null);
     assert.match(sc.body, /UsernameToken="true"/);
     assert.match(sc.body, /HttpDigest="true"/);
-    const all = await call('GetCapabilities', '<tds:Category>All</tds:Category>', undefined);
+    const all = await call('GetCapabilities', '<tds:Category>All</tds:Category>', null);
     assert.match(all.body, /<tt:Device><tt:XAddr>/);
     const dev = await call('GetCapabilities', '<tds:Category>Device</tds:Category>');
     assert.match(dev.body, /<tt:Device>/);
@@ -61,7 +61,7 @@ describe('capability exchange', () => {
 
 describe('system', () => {
   test('GetDeviceInformation needs READ_SYSTEM: anonymous gets an HTTP digest challenge', async () => {
-    const anon = await call('GetDeviceInformation', '', undefined, 'GetDeviceInformation anonymous');
+    const anon = await call('GetDeviceInformation', '', null, 'GetDeviceInformation anonymous');
     assert.equal(anon.status, 401);
     const ok = await call('GetDeviceInformation');
     assert.equal(ok.status, 200);
@@ -72,7 +72,7 @@ describe('system', () => {
   });
 
   test('Get/SetSystemDateAndTime: manual time shifts the node clock and UsernameToken freshness follows it', async () => {
-    const r = await call('GetSystemDateAndTime', '', undefined);
+    const r = await call('GetSystemDateAndTime', '', null);
     assert.match(r.body, /<tt:DateTimeType>NTP<\/tt:DateTimeType>/);
     const year = new Date().getUTCFullYear() + 1;
     const set = await call(
@@ -80,7 +80,7 @@ describe('system', () => {
       `<tds:DateTimeType>Manual</tds:DateTimeType><tds:DaylightSavings>false</tds:DaylightSavings><tds:TimeZone><tt:TZ>CET-1CEST,M3.5.0,M10.5.0/3</tt:TZ></tds:TimeZone><tds:UTCDateTime><tt:Time><tt:Hour>10</tt:Hour><tt:Minute>0</tt:Minute><tt:Second>0</tt:Second></tt:Time><tt:Date><tt:Year>${year}</tt:Year><tt:Month>6</tt:Month><tt:Day>1</tt:Day></tt:Date></tds:UTCDateTime>`,
     );
     assert.equal(set.status, 200, set.body);
-    const after1 = await call('GetSystemDateAndTime', '', undefined, 'GetSystemDateAndTime manual');
+    const after1 = await call('GetSystemDateAndTime', '', null, 'GetSystemDateAndTime manual');
     assert.match(after1.body, new RegExp(`<tt:Year>${year}</tt:Year>`));
     assert.match(after1.body, /<tt:TZ>CET-1CEST/);
     // A token created by the host clock is now a year off the node's clock: stale.
@@ -114,14 +114,14 @@ describe('system', () => {
   });
 
   test('hostname, discovery mode, endpoint reference, WSDL URL', async () => {
-    assert.match((await call('GetHostname', '', undefined)).body, /<tds:HostnameInformation><tt:FromDHCP>false<\/tt:FromDHCP><tt:Name>/);
+    assert.match((await call('GetHostname', '', null)).body, /<tds:HostnameInformation><tt:FromDHCP>false<\/tt:FromDHCP><tt:Name>/);
     assert.equal((await call('SetHostname', '<tds:Name>vigil-site-1</tds:Name>')).status, 200);
-    assert.match((await call('GetHostname', '', undefined, 'GetHostname after set')).body, /<tt:Name>vigil-site-1<\/tt:Name>/);
+    assert.match((await call('GetHostname', '', null, 'GetHostname after set')).body, /<tt:Name>vigil-site-1<\/tt:Name>/);
     assert.ok(isFault((await call('SetHostname', '<tds:Name>-bad_name-</tds:Name>', ADMIN, 'SetHostname bad')).body, 'ter:InvalidHostname'));
     assert.equal((await call('SetDiscoveryMode', '<tds:DiscoveryMode>NonDiscoverable</tds:DiscoveryMode>')).status, 200);
     assert.match((await call('GetDiscoveryMode')).body, /NonDiscoverable/);
-    assert.match((await call('GetEndpointReference', '', undefined)).body, /<tds:GUID>urn:uuid:[0-9a-f-]{36}<\/tds:GUID>/);
-    assert.match((await call('GetWsdlUrl', '', undefined)).body, /<tds:WsdlUrl>/);
+    assert.match((await call('GetEndpointReference', '', null)).body, /<tds:GUID>urn:uuid:[0-9a-f-]{36}<\/tds:GUID>/);
+    assert.match((await call('GetWsdlUrl', '', null)).body, /<tds:WsdlUrl>/);
   });
 
   test('network information', async () => {
