@@ -25,6 +25,7 @@ import { NodeClock } from './clock.js';
 import { loadSecretBox, prepareDataDir, type DataDir } from './data-dir.js';
 import { onvifScope, ScopeStore } from './scopes.js';
 import { hostSystemInfo } from './system-info.js';
+import { TokenMap } from './tokens.js';
 
 export interface StartOptions {
   /** Initial admin password (VIGIL_ADMIN_PASSWORD); generated when absent. Used on first start only. */
@@ -48,6 +49,8 @@ export class VigilNode {
   readonly engine: SoapEngine;
   readonly frontend: HttpFrontend;
   readonly settings: SettingsStore;
+  /** Remote tokens (IEC 62676-2-33 §6): the one place tokens are minted and resolved. */
+  readonly tokens: TokenMap;
   readonly caCertPem: string;
   readonly endpointReference: string;
   /** Set on the first start only: the admin account that was created. */
@@ -67,6 +70,7 @@ export class VigilNode {
     this.settings = new SettingsStore(this.db);
     this.users = new UserStore(this.db, box);
     this.audit = new AuditLog(this.db);
+    this.tokens = new TokenMap(this.db);
     this.firstStart = this.#ensureAdmin(opts.adminPassword);
 
     this.endpointReference = this.settings.get<string | null>('endpointReference', null) ?? `urn:uuid:${randomUUID()}`;

@@ -46,4 +46,21 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    description: 'remote token prefixes and device-token mappings (IEC 62676-2-33 §6)',
+    sql: `
+      CREATE TABLE device_prefixes (
+        device_id TEXT PRIMARY KEY,
+        prefix TEXT NOT NULL UNIQUE
+      );
+      CREATE TABLE token_map (
+        device_id TEXT NOT NULL,
+        device_token TEXT NOT NULL,
+        local_token TEXT NOT NULL,
+        PRIMARY KEY (device_id, device_token),
+        UNIQUE (device_id, local_token)
+      );
+    `,
+  },
 ];
