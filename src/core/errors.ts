@@ -3,6 +3,7 @@
  * (env:Sender/env:Receiver + ONVIF subcodes), the HTTP status that carries that fault, and the
  * RTSP status the media plane answers with. Services throw `VigilError`s; transports translate.
  */
+import type { Xml } from '../xml/write.js';
 
 export type ErrorCode =
   | 'InvalidArgVal'
@@ -42,6 +43,12 @@ export type ErrorCode =
   | 'UnacceptableTerminationTime'
   | 'ResourceUnknown'
   | 'SubscribeCreationFailed'
+  | 'TopicExpressionDialectUnknown'
+  | 'UnrecognizedPolicyRequest'
+  | 'UnsupportedPolicyRequest'
+  | 'UnableToGetMessages'
+  | 'NoCurrentMessageOnTopic'
+  | 'PullMessagesFault'
   | 'MalformedXml'
   | 'VersionMismatch'
   | 'BodyTooLarge'
@@ -92,14 +99,24 @@ export const ERROR_TABLE: Record<ErrorCode, ErrorMapping> = {
   ConfigModify: { soapCode: S, subcodes: ['ter:InvalidArgVal', 'ter:ConfigModify'], httpStatus: 400, rtspStatus: 400 },
   ConfigurationConflict: { soapCode: S, subcodes: ['ter:InvalidArgVal', 'ter:ConfigurationConflict'], httpStatus: 400, rtspStatus: 400 },
   MaxNVTProfiles: { soapCode: R, subcodes: ['ter:Action', 'ter:MaxNVTProfiles'], httpStatus: 500, rtspStatus: 503 },
-  InvalidFilterFault: { soapCode: S, subcodes: ['ter:InvalidArgVal', 'wsnt:InvalidFilterFault'], httpStatus: 400, rtspStatus: 400 },
-  InvalidTopicExpression: { soapCode: S, subcodes: ['ter:InvalidArgVal', 'wsnt:InvalidTopicExpressionFault'], httpStatus: 400, rtspStatus: 400 },
-  TopicNotSupported: { soapCode: S, subcodes: ['ter:InvalidArgVal', 'wsnt:TopicNotSupportedFault'], httpStatus: 400, rtspStatus: 400 },
-  InvalidMessageContentExpression: { soapCode: S, subcodes: ['ter:InvalidArgVal', 'wsnt:InvalidMessageContentExpressionFault'], httpStatus: 400, rtspStatus: 400 },
-  UnacceptableInitialTerminationTime: { soapCode: S, subcodes: ['ter:InvalidArgVal', 'wsnt:UnacceptableInitialTerminationTimeFault'], httpStatus: 400, rtspStatus: 400 },
-  UnacceptableTerminationTime: { soapCode: S, subcodes: ['ter:InvalidArgVal', 'wsnt:UnacceptableTerminationTimeFault'], httpStatus: 400, rtspStatus: 400 },
-  ResourceUnknown: { soapCode: S, subcodes: ['ter:InvalidArgVal', 'wsrf-rw:ResourceUnknownFault'], httpStatus: 400, rtspStatus: 454 },
-  SubscribeCreationFailed: { soapCode: R, subcodes: ['ter:Action', 'wsnt:SubscribeCreationFailedFault'], httpStatus: 500, rtspStatus: 503 },
+  // WS-BaseNotification faults (Core spec "SOAP Fault Messages": generated as WS-BaseNotification
+  // and WS-Topics define them, sent as env:Receiver with HTTP 500). The subcode names the fault;
+  // the thrower puts the fault element itself (a wsrf-bf:BaseFault) in env:Detail.
+  InvalidFilterFault: { soapCode: R, subcodes: ['wsnt:InvalidFilterFault'], httpStatus: 500, rtspStatus: 400 },
+  TopicExpressionDialectUnknown: { soapCode: R, subcodes: ['wsnt:TopicExpressionDialectUnknownFault'], httpStatus: 500, rtspStatus: 400 },
+  InvalidTopicExpression: { soapCode: R, subcodes: ['wsnt:InvalidTopicExpressionFault'], httpStatus: 500, rtspStatus: 400 },
+  TopicNotSupported: { soapCode: R, subcodes: ['wsnt:TopicNotSupportedFault'], httpStatus: 500, rtspStatus: 400 },
+  InvalidMessageContentExpression: { soapCode: R, subcodes: ['wsnt:InvalidMessageContentExpressionFault'], httpStatus: 500, rtspStatus: 400 },
+  UnacceptableInitialTerminationTime: { soapCode: R, subcodes: ['wsnt:UnacceptableInitialTerminationTimeFault'], httpStatus: 500, rtspStatus: 400 },
+  UnacceptableTerminationTime: { soapCode: R, subcodes: ['wsnt:UnacceptableTerminationTimeFault'], httpStatus: 500, rtspStatus: 400 },
+  UnrecognizedPolicyRequest: { soapCode: R, subcodes: ['wsnt:UnrecognizedPolicyRequestFault'], httpStatus: 500, rtspStatus: 400 },
+  UnsupportedPolicyRequest: { soapCode: R, subcodes: ['wsnt:UnsupportedPolicyRequestFault'], httpStatus: 500, rtspStatus: 400 },
+  ResourceUnknown: { soapCode: R, subcodes: ['wsrf-rw:ResourceUnknownFault'], httpStatus: 500, rtspStatus: 454 },
+  SubscribeCreationFailed: { soapCode: R, subcodes: ['wsnt:SubscribeCreationFailedFault'], httpStatus: 500, rtspStatus: 503 },
+  UnableToGetMessages: { soapCode: R, subcodes: ['wsnt:UnableToGetMessagesFault'], httpStatus: 500, rtspStatus: 503 },
+  NoCurrentMessageOnTopic: { soapCode: R, subcodes: ['wsnt:NoCurrentMessageOnTopicFault'], httpStatus: 500, rtspStatus: 404 },
+  // Core spec "Pull messages": Timeout above the supported maximum; the detail names both limits.
+  PullMessagesFault: { soapCode: R, subcodes: ['tev:PullMessagesFaultResponse'], httpStatus: 500, rtspStatus: 400 },
   MalformedXml: { soapCode: S, subcodes: ['ter:WellFormed'], httpStatus: 400, rtspStatus: 400 },
   WellFormed: { soapCode: S, subcodes: ['ter:WellFormed'], httpStatus: 400, rtspStatus: 400 },
   VersionMismatch: { soapCode: 'env:VersionMismatch', subcodes: [], httpStatus: 500, rtspStatus: 505 },
@@ -112,11 +129,14 @@ export class VigilError extends Error {
   readonly code: ErrorCode;
   /** Extra detail safe to show a client (never a stack trace). */
   readonly detail: string | undefined;
-  constructor(code: ErrorCode, message: string, detail?: string) {
+  /** Structured env:Detail content (e.g. a WS-BaseNotification fault element); wins over `detail`. */
+  readonly detailXml: Xml | undefined;
+  constructor(code: ErrorCode, message: string, detail?: string, detailXml?: Xml) {
     super(message);
     this.name = 'VigilError';
     this.code = code;
     this.detail = detail;
+    this.detailXml = detailXml;
   }
   get mapping(): ErrorMapping {
     return ERROR_TABLE[this.code];

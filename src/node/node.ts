@@ -16,6 +16,8 @@ import { Authenticator } from '../security/authenticator.js';
 import { ensureNodePki } from '../security/pki/store.js';
 import { generatePassword } from '../security/secrets.js';
 import { createDeviceService } from '../services/device/index.js';
+import { EventBroker } from '../events/broker.js';
+import { createEventService, type EventService } from '../services/events/index.js';
 import { SoapEngine } from '../soap/engine.js';
 import { AuditLog } from '../storage/audit.js';
 import { openDatabase, type Db } from '../storage/db.js';
@@ -49,6 +51,9 @@ export class VigilNode {
   readonly engine: SoapEngine;
   readonly frontend: HttpFrontend;
   readonly settings: SettingsStore;
+  /** The event broker: producers declare topics and publish here (see src/events/broker.ts). */
+  readonly events: EventBroker;
+  readonly #eventService: EventService;
   /** Remote tokens (IEC 62676-2-33 §6): the one place tokens are minted and resolved. */
   readonly tokens: TokenMap;
   readonly caCertPem: string;
@@ -116,6 +121,10 @@ export class VigilNode {
       }),
     );
     this.#scopes = scopes;
+
+    this.events = new EventBroker({ onSinkError: (err) => log.error({ err }, 'event subscriber failed') });
+    this.#eventService = createEventService({ broker: this.events, now: () => clock.now(), defaultHost: hostname(), log: log.child({ component: 'events' }) });
+    this.engine.register(this.#eventService.soap);
   }
 
   readonly #scopes: ScopeStore;
@@ -201,6 +210,7 @@ export class VigilNode {
   async stop(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#eventService.close();
     await this.discovery?.close().catch(() => undefined);
     await Promise.all([closeServer(this.http), closeServer(this.https)]);
     this.audit.flush();

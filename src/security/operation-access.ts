@@ -32,4 +32,16 @@ export const OPERATION_ACCESS: Record<string, AccessClass> = {
   'tds:SetUser': 'WRITE_SYSTEM',
   'tds:GetEndpointReference': 'PRE_AUTH',
   'tds:SystemReboot': 'UNRECOVERABLE',
+  // Event service (Core spec "Event handling"); the subscription-manager operations arrive at
+  // each subscription's own address.
+  'tev:GetServiceCapabilities': 'PRE_AUTH',
+  'tev:GetEventProperties': 'READ_MEDIA',
+  'tev:CreatePullPointSubscription': 'READ_MEDIA',
+  'tev:PullMessages': 'READ_MEDIA',
+  'tev:SetSynchronizationPoint': 'READ_MEDIA',
+  // WS-BaseNotification, served by the event service.
+  'wsnt:Subscribe': 'READ_MEDIA',
+  'wsnt:GetCurrentMessage': 'READ_MEDIA',
+  'wsnt:Renew': 'READ_MEDIA',
+  'wsnt:Unsubscribe': 'READ_MEDIA',
 };

@@ -13,7 +13,14 @@ import type { AuditLog } from '../storage/audit.js';
 import { el, type Xml } from '../xml/write.js';
 import { addressingReply, readEnvelope, SOAP_CONTENT_TYPE, writeEnvelope, type SoapRequest } from './envelope.js';
 import { faultBody, faultHttpStatus } from './fault.js';
-import type { SoapService } from './service.js';
+import type { OperationHandler, SoapService } from './service.js';
+
+/** Where a body namespace is dispatched: the serving service, and the access-table prefix. */
+interface NamespaceRoute {
+  service: SoapService;
+  prefix: string;
+  operations: Readonly<Record<string, OperationHandler>>;
+}
 
 export interface HttpReply {
   status: number;
@@ -22,8 +29,10 @@ export interface HttpReply {
 }
 
 export class SoapEngine {
-  readonly #byNamespace = new Map<string, SoapService>();
+  readonly #byNamespace = new Map<string, NamespaceRoute>();
+  readonly #services: SoapService[] = [];
   readonly #paths = new Set<string>();
+  readonly #pathPrefixes: string[] = [];
   readonly #auth: Authenticator;
   readonly #audit: AuditLog;
   readonly #log: Logger;
@@ -35,21 +44,32 @@ export class SoapEngine {
   }
 
   register(service: SoapService): void {
-    for (const op of Object.keys(service.operations)) {
-      if (!(`${service.prefix}:${op}` in OPERATION_ACCESS)) {
-        throw new Error(`operation ${service.prefix}:${op} has no access class in security/operation-access.ts`);
+    const routes: NamespaceRoute[] = [
+      { service, prefix: service.prefix, operations: service.operations },
+      ...(service.foreignOperations ?? []).map((f) => ({ service, prefix: f.prefix, operations: f.operations })),
+    ];
+    const namespaces = [service.namespace, ...(service.foreignOperations ?? []).map((f) => f.namespace)];
+    for (const [i, route] of routes.entries()) {
+      for (const op of Object.keys(route.operations)) {
+        if (!(`${route.prefix}:${op}` in OPERATION_ACCESS)) {
+          throw new Error(`operation ${route.prefix}:${op} has no access class in security/operation-access.ts`);
+        }
       }
+      const taken = this.#byNamespace.get(namespaces[i]!);
+      if (taken) throw new Error(`namespace ${namespaces[i]} is already served by the ${taken.service.name} service`);
     }
-    this.#byNamespace.set(service.namespace, service);
+    routes.forEach((route, i) => this.#byNamespace.set(namespaces[i]!, route));
+    this.#services.push(service);
     this.#paths.add(service.path);
+    if (service.pathPrefix) this.#pathPrefixes.push(service.pathPrefix);
   }
 
   services(): SoapService[] {
-    return [...this.#byNamespace.values()];
+    return [...this.#services];
   }
 
   servesPath(path: string): boolean {
-    return this.#paths.has(path);
+    return this.#paths.has(path) || this.#pathPrefixes.some((p) => path.startsWith(p));
   }
 
   async handle(ctx: RequestContext, text: string): Promise<HttpReply> {
@@ -78,14 +98,15 @@ export class SoapEngine {
   }
 
   async #dispatch(ctx: RequestContext, req: SoapRequest): Promise<HttpReply> {
-    const service = this.#byNamespace.get(req.body.ns);
+    const route = this.#byNamespace.get(req.body.ns);
     const opName = req.body.name;
-    if (!service) {
+    if (!route) {
       throw new VigilError('ActionNotSupported', `no service for namespace '${req.body.ns || '(none)'}' on this node`);
     }
-    const handler = Object.hasOwn(service.operations, opName) ? service.operations[opName] : undefined;
+    const service = route.service;
+    const handler = Object.hasOwn(route.operations, opName) ? route.operations[opName] : undefined;
     if (!handler) throw new VigilError('ActionNotSupported', `${service.name} service does not implement ${opName}`);
-    const access = OPERATION_ACCESS[`${service.prefix}:${opName}`]!;
+    const access = OPERATION_ACCESS[`${route.prefix}:${opName}`]!;
 
     const auth = this.#auth.authenticate(ctx, req.header);
     if (!auth.ok) {

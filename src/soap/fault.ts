@@ -15,7 +15,11 @@ export function faultBody(err: VigilError): Xml {
   return el('env:Fault', [
     el('env:Code', [el('env:Value', m.soapCode), subcodeChain(m.subcodes)]),
     el('env:Reason', el('env:Text', err.message, { 'xml:lang': 'en' })),
-    err.detail !== undefined ? el('env:Detail', el('env:Text', err.detail)) : undefined,
+    err.detailXml !== undefined
+      ? el('env:Detail', err.detailXml)
+      : err.detail !== undefined
+        ? el('env:Detail', el('env:Text', err.detail))
+        : undefined,
   ]);
 }
 

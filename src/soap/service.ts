@@ -15,6 +15,14 @@ export interface OperationCall {
 
 export type OperationHandler = (call: OperationCall) => Xml | Promise<Xml>;
 
+/** Operations a service serves whose body elements are in another namespace than its own. */
+export interface ForeignOperations {
+  /** Prefix used in the access table for these operations ("wsnt" → "wsnt:Renew"). */
+  readonly prefix: string;
+  readonly namespace: string;
+  readonly operations: Readonly<Record<string, OperationHandler>>;
+}
+
 export interface SoapService {
   /** Short name used in logs and the audit log ("device", "media2", …). */
   readonly name: string;
@@ -25,6 +33,16 @@ export interface SoapService {
   readonly path: string;
   readonly version: { major: number; minor: number };
   readonly operations: Readonly<Record<string, OperationHandler>>;
+  /**
+   * Also served: every path starting with this prefix (per-resource endpoints such as event
+   * subscriptions, `/onvif/event_service/subscriptions/<id>`). Handlers read the resource from ctx.url.
+   */
+  readonly pathPrefix?: string;
+  /**
+   * Operations defined in other namespaces that this service implements (the event service
+   * serves WS-BaseNotification's wsnt:Subscribe, wsnt:Renew, wsnt:Unsubscribe).
+   */
+  readonly foreignOperations?: readonly ForeignOperations[];
   /** The service's tXX:Capabilities element (GetServiceCapabilities / GetServices IncludeCapability). */
   capabilities(ctx: RequestContext): Xml;
   /**

@@ -84,3 +84,72 @@ test('fuzz: arbitrary input only ever raises XmlParseError', () => {
     { numRuns: 3000 },
   );
 });
+
+test('differential: wherever saxes (an independent parser) and ours both accept, the trees are identical', async () => {
+  const { SaxesParser } = await import('saxes');
+  type T = { ns: string; name: string; attrs: [string, string][]; text: string; children: T[] };
+  const viaSaxes = (s: string): T | 'error' => {
+    const p = new SaxesParser({ xmlns: true, position: false });
+    const stack: T[] = [];
+    let root: T | undefined;
+    p.on('opentag', (tag) => {
+      const attrs = Object.values(tag.attributes)
+        .filter((a) => a.prefix !== 'xmlns' && a.name !== 'xmlns')
+        .map((a): [string, string] => [a.uri ? `{${a.uri}}${a.local}` : a.local, a.value]);
+      stack.push({ ns: tag.uri, name: tag.local, attrs, text: '', children: [] });
+    });
+    p.on('text', (t) => stack.length && (stack[stack.length - 1]!.text += t));
+    p.on('cdata', (t) => stack.length && (stack[stack.length - 1]!.text += t));
+    p.on('closetag', () => {
+      const done = stack.pop()!;
+      if (stack.length) stack[stack.length - 1]!.children.push(done);
+      else root = done;
+    });
+    p.on('doctype', () => {
+      throw new Error('doctype');
+    });
+    try {
+      p.write(s).close();
+    } catch {
+      return 'error';
+    }
+    return root ?? 'error';
+  };
+  const viaOurs = (s: string): T | 'error' => {
+    // saxes trims namespace names; Namespaces in XML does not (only whitespace → space). Compare trimmed.
+    const conv = (e: ReturnType<typeof parseXml>): T => ({ ns: e.ns.trim(), name: e.name, attrs: [...e.attrs], text: e.text, children: e.children.map(conv) });
+    try {
+      return conv(parseXml(s));
+    } catch {
+      return 'error';
+    }
+  };
+  const base =
+    '<?xml version="1.0" encoding="UTF-8"?><s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:t="urn:t"><s:Header><t:A a="1&amp;2" t:b=\'x&#x41;\'/></s:Header><s:Body><Op xmlns="urn:op"><t:Item>a &lt; b<![CDATA[<raw>]]></t:Item><!-- c --><Empty/></Op></s:Body></s:Envelope>';
+  let bothAccepted = 0;
+  fc.assert(
+    fc.property(fc.nat(base.length), fc.nat(base.length), fc.constantFrom('', '<', '>', '&', '"', "'", '/', ':', 'x', ' ', '=', '<a>', '</a>', '&amp;', ']]>', '--'), (i, j, ins) => {
+      const s = base.slice(0, Math.min(i, j)) + ins + base.slice(Math.max(i, j));
+      const a = viaSaxes(s);
+      const b = viaOurs(s);
+      if (a !== 'error' && b !== 'error') {
+        bothAccepted++;
+        assert.deepEqual(b, a, s);
+      }
+    }),
+    { numRuns: 10000 },
+  );
+  assert.equal(JSON.stringify(viaOurs(base)), JSON.stringify(viaSaxes(base)));
+  assert.ok(bothAccepted > 80, `only ${bothAccepted} mutations accepted by both`);
+});
+
+test('well-formedness rules: mismatched tags, unbound prefixes, duplicate attributes, stray text, comments', () => {
+  for (const bad of [
+    '<a></b>', '<p:a/>', '<a x="1" x="2"/>', '<a xmlns:p="u" xmlns:q="u" p:x="1" q:x="2"/>', 'x<a/>', '<a/>x', '<a/><b/>',
+    '<a><!-- a -- b --></a>', '<a x=1/>', '<a x="<"/>', '<a>]]></a>', '<a><?xml version="1.0"?></a>', '<a>&#0;</a>', '<a>\u0001</a>',
+  ]) {
+    assert.throws(() => parseXml(bad), XmlParseError, bad);
+  }
+  assert.equal(parseXml('<a>&#x41;&#66;&quot;&apos;</a>').text, 'AB"\'');
+  assert.equal(parseXml('<a b="x\ny"/>').attrs.get('b'), 'x y');
+});

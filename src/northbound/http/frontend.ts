@@ -106,20 +106,24 @@ export class HttpFrontend {
       const reply = this.#engine.fault(e);
       // The rest of an oversized body is not read: close the connection after answering.
       if (req.httpVersionMajor === 1) res.setHeader('connection', 'close');
-      res.writeHead(reply.status, reply.headers);
-      res.end(reply.body);
+      sendReply(res, reply.status, reply.headers, reply.body);
       if (req.httpVersionMajor === 1) res.once('finish', () => req.socket?.destroy());
       return;
     }
     const reply = await this.#engine.handle(ctx, text);
-    res.writeHead(reply.status, reply.headers);
-    res.end(reply.body);
+    sendReply(res, reply.status, reply.headers, reply.body);
   }
 }
 
 export function sendText(res: AnyResponse, status: number, text: string): void {
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
-  res.end(text);
+  sendReply(res, status, { 'content-type': 'text/plain; charset=utf-8' }, text);
+}
+
+/** Writes a complete response with Content-Length (no chunked encoding: one write for small replies). */
+export function sendReply(res: AnyResponse, status: number, headers: Record<string, string | string[]>, body: string | Buffer): void {
+  const buf = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  res.writeHead(status, { ...headers, 'content-length': buf.length });
+  res.end(buf);
 }
 
 /** Reads a request body up to `limit` bytes (checked against Content-Length up front too). */

@@ -1,0 +1,190 @@
+/**
+ * One viewer of a hub, whatever carries its packets (RTSP interleaved, UDP, WebSocket,
+ * multicast). The hub hands it the shared packets of each access unit; the reader decides, from
+ * how many bytes its transport still holds, whether to write them or skip:
+ *
+ * - The transport's queue is the bounded queue. Over `maxQueuedBytes` the reader falls behind:
+ *   the access unit is dropped and every track of the reader waits for its next resumable
+ *   packet (a keyframe for video), written only once the queue has drained to half the limit.
+ *   Drops are counted; memory per reader stays within the limit whatever the viewer does.
+ * - A reader that stays behind for `stallTimeoutMs` is closed through its writer.
+ * - Writing never blocks and never waits for a reader, so one slow viewer cannot delay the
+ *   source or the others.
+ */
+import type { HubPacket } from './packet.js';
+
+export interface PacketWriter {
+  /** Bytes accepted but not yet handed to the operating system. */
+  readonly queuedBytes: number;
+  /** Writes `packets[from..]` (one track, in order) in one go. */
+  writeRtp(packets: readonly HubPacket[], from: number): void;
+  writeRtcp(track: number, rtcp: Uint8Array): void;
+  /** The hub gives up on this reader (it stayed behind beyond the deadline). */
+  close(reason: 'stalled'): void;
+}
+
+export interface ReaderLimits {
+  maxQueuedBytes: number;
+  stallTimeoutMs: number;
+}
+
+export interface ReaderStats {
+  packetsSent: number;
+  bytesSent: number;
+  /** Packets skipped because the reader was behind. */
+  packetsDropped: number;
+  /** Times the reader fell behind and had to skip to a resumable point. */
+  dropEvents: number;
+  /** Largest transport queue seen when a packet was offered. */
+  maxQueuedBytes: number;
+}
+
+/** Where each requested track starts for this reader (RTSP RTP-Info). */
+export interface TrackStart {
+  track: number;
+  sequenceNumber: number;
+  /** RTP timestamp matching `rangeStartMs`, undefined before the track's first frame. */
+  rtpTimestamp: number | undefined;
+}
+
+export interface ReaderStart {
+  /** Wallclock (ms) the first packets correspond to: the cached keyframe's capture time, or now. */
+  rangeStartMs: number;
+  tracks: TrackStart[];
+}
+
+const enum TrackState {
+  /** Nothing written yet: waiting for the first resumable packet. */
+  Initial,
+  Flowing,
+  /** Fell behind: skipping to the next resumable packet. */
+  Skipping,
+}
+
+/** What a reader needs from its hub (kept narrow so readers are testable alone). */
+export interface ReaderHost {
+  senderReport(track: number, nowMs: number): Uint8Array | undefined;
+  detach(reader: HubReader): void;
+}
+
+export class HubReader {
+  readonly tracks: ReadonlySet<number>;
+  readonly writer: PacketWriter;
+  readonly stats: ReaderStats = { packetsSent: 0, bytesSent: 0, packetsDropped: 0, dropEvents: 0, maxQueuedBytes: 0 };
+  readonly #limits: ReaderLimits;
+  readonly #host: ReaderHost;
+  readonly #state = new Map<number, TrackState>();
+  /** Extra allowance while a cached GOP sent at start drains. */
+  #burst = 0;
+  #behindSince: number | undefined;
+  #closed = false;
+
+  constructor(host: ReaderHost, writer: PacketWriter, tracks: Iterable<number>, limits: ReaderLimits) {
+    this.#host = host;
+    this.writer = writer;
+    this.tracks = new Set(tracks);
+    this.#limits = limits;
+    for (const t of this.tracks) this.#state.set(t, TrackState.Initial);
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** When the reader fell behind (ms), undefined while it keeps up. */
+  get behindSince(): number | undefined {
+    return this.#behindSince;
+  }
+
+  /** Offers one access unit's packets (all of one track). */
+  deliver(packets: readonly HubPacket[], nowMs: number): void {
+    const first = packets[0];
+    if (this.#closed || first === undefined) return;
+    const track = first.track;
+    const state = this.#state.get(track);
+    if (state === undefined) return;
+    const queued = this.writer.queuedBytes;
+    if (queued > this.stats.maxQueuedBytes) this.stats.maxQueuedBytes = queued;
+    if (this.#burst > 0 && queued <= this.#limits.maxQueuedBytes) this.#burst = 0;
+    const limit = this.#limits.maxQueuedBytes + this.#burst;
+    if (queued > limit) {
+      this.#fallBehind(nowMs);
+      this.stats.packetsDropped += packets.length;
+      return;
+    }
+    if (this.#behindSince !== undefined) {
+      // Hysteresis: resume only once the backlog has really drained.
+      if (queued > limit / 2) {
+        this.stats.packetsDropped += packets.length;
+        return;
+      }
+      this.#behindSince = undefined;
+    }
+    let from = 0;
+    if (state !== TrackState.Flowing) {
+      from = indexOfResumable(packets);
+      if (from < 0) {
+        if (state === TrackState.Skipping) this.stats.packetsDropped += packets.length;
+        return;
+      }
+      if (state === TrackState.Skipping) this.stats.packetsDropped += from;
+      this.#state.set(track, TrackState.Flowing);
+    }
+    this.#write(packets, from);
+    if (state === TrackState.Initial) this.#sendReport(track, nowMs);
+  }
+
+  /** Sends an RTCP packet of `track` unless the reader has not started that track or is behind. */
+  deliverRtcp(track: number, rtcp: Uint8Array): void {
+    if (this.#closed || this.#state.get(track) !== TrackState.Flowing || this.#behindSince !== undefined) return;
+    this.writer.writeRtcp(track, rtcp);
+  }
+
+  /** Writes a cached GOP at start; its size is allowed on top of the queue limit until drained. */
+  replay(packets: readonly HubPacket[], nowMs: number): void {
+    const first = packets[0];
+    if (this.#closed || first === undefined || this.#state.get(first.track) !== TrackState.Initial) return;
+    let bytes = 0;
+    for (const p of packets) bytes += p.byteLength;
+    this.#burst = bytes;
+    this.#state.set(first.track, TrackState.Flowing);
+    this.#write(packets, 0);
+    this.#sendReport(first.track, nowMs);
+  }
+
+  /** True when the reader has been behind for longer than the stall deadline. */
+  isStalled(nowMs: number): boolean {
+    return this.#behindSince !== undefined && nowMs - this.#behindSince >= this.#limits.stallTimeoutMs;
+  }
+
+  /** Stops delivery (idempotent); the hub forgets the reader. */
+  stop(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#host.detach(this);
+  }
+
+  #fallBehind(nowMs: number): void {
+    if (this.#behindSince === undefined) {
+      this.#behindSince = nowMs;
+      this.stats.dropEvents++;
+    }
+    for (const [track, state] of this.#state) if (state === TrackState.Flowing) this.#state.set(track, TrackState.Skipping);
+  }
+
+  #write(packets: readonly HubPacket[], from: number): void {
+    this.writer.writeRtp(packets, from);
+    this.stats.packetsSent += packets.length - from;
+    for (let i = from; i < packets.length; i++) this.stats.bytesSent += packets[i]!.byteLength;
+  }
+
+  #sendReport(track: number, nowMs: number): void {
+    const report = this.#host.senderReport(track, nowMs);
+    if (report) this.writer.writeRtcp(track, report);
+  }
+}
+
+function indexOfResumable(packets: readonly HubPacket[]): number {
+  for (let i = 0; i < packets.length; i++) if (packets[i]!.resumable) return i;
+  return -1;
+}
