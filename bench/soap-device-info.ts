@@ -88,7 +88,7 @@ async function main(): Promise<void> {
   const config = parseConfig({
     dataDir: join(dir, 'data'), listen: '127.0.0.1', http: { port: 0 }, https: { enabled: false }, discovery: { enabled: false }, log: { level: 'silent' },
   });
-  const node = await VigilNode.start(config, pino({ level: 'silent' }), { adminPassword: PASSWORD, discovery: false });
+  const node = await VigilNode.start(config, pino({ level: 'silent' }), { adminPassword: PASSWORD });
   // Capture the exact reply so the bare server answers the same bytes.
   const tokensFile = join(dir, 'tokens.txt');
   writeTokens(tokensFile, 1);

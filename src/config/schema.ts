@@ -40,7 +40,10 @@ export const ConfigSchema = z
       })
       .strict()
       .default({}),
-    discovery: z.object({ enabled: z.boolean().default(true) }).strict().default({}),
+    discovery: z
+      .object({ enabled: z.boolean().default(true), port: port.default(3702), multicast: z.boolean().default(true) })
+      .strict()
+      .default({}),
     auth: z
       .object({
         realm: z.string().default('vigil'),

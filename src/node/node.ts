@@ -32,8 +32,6 @@ import { TokenMap } from './tokens.js';
 export interface StartOptions {
   /** Initial admin password (VIGIL_ADMIN_PASSWORD); generated when absent. Used on first start only. */
   adminPassword?: string | undefined;
-  /** Disable WS-Discovery's UDP socket (tests run many nodes side by side). */
-  discovery?: boolean;
 }
 
 export interface FirstStartCredentials {
@@ -156,7 +154,7 @@ export class VigilNode {
         clientCertMode: c.tls.clientCertMode,
       });
     }
-    if (c.discovery.enabled && opts.discovery !== false) {
+    if (c.discovery.enabled) {
       this.discovery = new DiscoveryResponder({
         endpointReference: this.endpointReference,
         types: () => ['dn:NetworkVideoTransmitter', 'tds:Device'],
@@ -167,6 +165,9 @@ export class VigilNode {
         },
         discoverable: () => this.settings.get('discoveryMode', 'Discoverable') === 'Discoverable',
         log: this.log.child({ component: 'discovery' }),
+        port: c.discovery.port,
+        bindAddress: c.listen,
+        multicast: c.discovery.multicast,
       });
       try {
         await this.discovery.start();

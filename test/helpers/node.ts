@@ -29,7 +29,7 @@ export async function startTestNode(overrides: Record<string, unknown> = {}, dat
     log: { level: process.env.VIGIL_TEST_LOG ? 'debug' : 'silent' },
     ...overrides,
   });
-  const node = await VigilNode.start(config, pino({ level: config.log.level }), { adminPassword: ADMIN.password, discovery: false });
+  const node = await VigilNode.start(config, pino({ level: config.log.level }), { adminPassword: ADMIN.password });
   const http = `http://127.0.0.1:${node.httpPort}`;
   return {
     node,

@@ -30,6 +30,7 @@ export class HubPacket {
   #prefixA: Buffer | undefined;
   #channelB = -1;
   #prefixB: Buffer | undefined;
+  #datagram: readonly Uint8Array[] | undefined;
 
   constructor(track: number, header: Buffer, payload: readonly Uint8Array[], sequenceNumber: number, rtpTimestamp: number, resumable: boolean) {
     this.track = track;
@@ -41,6 +42,11 @@ export class HubPacket {
     this.sequenceNumber = sequenceNumber;
     this.rtpTimestamp = rtpTimestamp;
     this.resumable = resumable;
+  }
+
+  /** Header and payload pieces, for a gathered send (UDP); built once, shared by every reader. */
+  get datagram(): readonly Uint8Array[] {
+    return (this.#datagram ??= [this.header, ...this.payload]);
   }
 
   /** `$`, channel, 16-bit length, then the RTP header: what precedes the payload on an RTSP connection. */
