@@ -118,8 +118,8 @@ export class PullSubscription extends Subscription {
         const left = deadline - performance.now();
         if (left <= 0) break;
         await new Promise<void>((resolve) => {
+          // Not unref'd: a waiting request is real work. close() wakes it (and clears the timer).
           const timer = setTimeout(done, left);
-          timer.unref();
           this.#wakeWaiter = done;
           function done(): void {
             clearTimeout(timer);

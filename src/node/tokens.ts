@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { VigilError } from '../core/errors.js';
 import type { Db } from '../storage/db.js';
+import { isDeviceId20, parseDeviceId20 } from './device-id.js';
 
 export const MAX_REMOTE_TOKEN = 64;
 export const MAX_LOCAL_TOKEN = 36;
@@ -58,6 +59,8 @@ export class TokenMap {
   registerDevice(deviceId: string, requestedPrefix?: string): string {
     const existing = this.#prefixByDevice.get(deviceId);
     if (requestedPrefix !== undefined) {
+      // A 20-digit prefix claims to be an Annex A device ID: hold it to that scheme's fields.
+      if (isDeviceId20(requestedPrefix)) parseDeviceId20(requestedPrefix);
       if (!isValidPrefix(requestedPrefix)) {
         throw new VigilError('InvalidArgVal', `token prefix '${requestedPrefix}' must be 1-${MAX_PREFIX} characters of A-Z a-z 0-9 _ . -`);
       }

@@ -129,17 +129,27 @@ export class StreamHub implements ReaderHost {
    * the next packet otherwise. Call right before `start` (nothing can happen in between).
    */
   startInfo(reader: HubReader): ReaderStart {
-    const now = this.#opts.now();
     const gop = this.#gop && reader.tracks.has(this.#gop.track) ? this.#gop.snapshot() : undefined;
-    const rangeStartMs = gop ? gop.keyframeWallclockMs : now;
-    const tracks = [...reader.tracks].map((track) => {
-      const sender = this.senders[track]!;
-      const first = gop && track === this.#gop!.track ? gop.packets[0] : undefined;
-      return first
-        ? { track, sequenceNumber: first.sequenceNumber, rtpTimestamp: first.rtpTimestamp }
-        : { track, sequenceNumber: sender.sequencer.nextSequenceNumber, rtpTimestamp: sender.reports.rtpTimestampAt(rangeStartMs) };
-    });
-    return { rangeStartMs, tracks };
+    if (!gop) return this.liveStart(reader.tracks);
+    const start = this.liveStart(reader.tracks, gop.keyframeWallclockMs);
+    const first = gop.packets[0]!;
+    for (const t of start.tracks) {
+      if (t.track !== this.#gop!.track) continue;
+      t.sequenceNumber = first.sequenceNumber;
+      t.rtpTimestamp = first.rtpTimestamp;
+    }
+    return start;
+  }
+
+  /** The next packet of each track and the RTP time of `atMs` (default now): joining a flowing stream. */
+  liveStart(tracks: Iterable<number>, atMs = this.#opts.now()): ReaderStart {
+    const out: ReaderStart = { rangeStartMs: atMs, tracks: [] };
+    for (const track of tracks) {
+      const sender = this.senders[track];
+      if (!sender) continue;
+      out.tracks.push({ track, sequenceNumber: sender.sequencer.nextSequenceNumber, rtpTimestamp: sender.reports.rtpTimestampAt(atMs) });
+    }
+    return out;
   }
 
   /** Starts delivery: the cached GOP first (if the reader wants that track), then live packets. */
