@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { ConfigError } from '../config/load.js';
 import { serve } from './serve.js';
 import { registerCertsCommand } from './certs.js';
+import { registerCamerasCommand } from './cameras.js';
 import { VERSION } from '../node/node.js';
 
 const program = new Command();
@@ -22,6 +23,7 @@ program
   });
 
 registerCertsCommand(program);
+registerCamerasCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError) {

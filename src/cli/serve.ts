@@ -1,4 +1,7 @@
-/** `vigil serve`: runs a node until SIGINT/SIGTERM; SystemReboot restarts it in-process. */
+/**
+ * `vigil serve`: runs a node until SIGINT/SIGTERM; SystemReboot restarts it in-process; SIGHUP
+ * re-reads the configuration file and applies its `cameras:` list (node/camera-control.ts).
+ */
 import pino from 'pino';
 import { ConfigError, loadConfig } from '../config/load.js';
 import type { VigilConfig } from '../config/schema.js';
@@ -51,6 +54,15 @@ export async function serve(flags: ServeFlags): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGHUP', () => {
+    try {
+      const diff = node.cameras.applyConfig(configFromFlags(flags).cameras);
+      log.info({ signal: 'SIGHUP', ...diff }, 'configuration reloaded: cameras applied');
+    } catch (err) {
+      // A broken file must not take the node down: it keeps running with what it has.
+      log.error({ err: err instanceof ConfigError ? err.message : err }, 'configuration reload failed; cameras unchanged');
+    }
+  });
 
   const arm = (n: VigilNode): void =>
     n.onReboot(() => {

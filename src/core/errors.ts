@@ -35,6 +35,18 @@ export type ErrorCode =
   | 'ConfigModify'
   | 'ConfigurationConflict'
   | 'MaxNVTProfiles'
+  | 'DeletionOfFixedProfile'
+  | 'IncompleteConfiguration'
+  | 'IncompatibleConfiguration'
+  | 'InvalidStreamSetup'
+  | 'StreamConflict'
+  | 'InvalidMulticastSettings'
+  | 'NoVideoSource'
+  | 'NoVideoSourceMode'
+  | 'NoAudioSource'
+  | 'MaxOSDs'
+  | 'MaxMasks'
+  | 'InvalidPolygon'
   | 'InvalidFilterFault'
   | 'InvalidTopicExpression'
   | 'TopicNotSupported'
@@ -97,8 +109,22 @@ export const ERROR_TABLE: Record<ErrorCode, ErrorMapping> = {
   NoProfile: { soapCode: S, subcodes: ['ter:InvalidArgVal', 'ter:NoProfile'], httpStatus: 400, rtspStatus: 404 },
   NoConfig: { soapCode: S, subcodes: ['ter:InvalidArgVal', 'ter:NoConfig'], httpStatus: 400, rtspStatus: 404 },
   ConfigModify: { soapCode: S, subcodes: ['ter:InvalidArgVal', 'ter:ConfigModify'], httpStatus: 400, rtspStatus: 400 },
-  ConfigurationConflict: { soapCode: S, subcodes: ['ter:InvalidArgVal', 'ter:ConfigurationConflict'], httpStatus: 400, rtspStatus: 400 },
+  // Media2 spec: Add/RemoveConfiguration, CreateProfile and Set<entity>Configuration all name it env:Receiver ter:Action.
+  ConfigurationConflict: { soapCode: R, subcodes: ['ter:Action', 'ter:ConfigurationConflict'], httpStatus: 500, rtspStatus: 400 },
   MaxNVTProfiles: { soapCode: R, subcodes: ['ter:Action', 'ter:MaxNVTProfiles'], httpStatus: 500, rtspStatus: 503 },
+  // Media2 (media profiles, stream setup, video source modes, OSD, masks), as its fault lists spell them.
+  DeletionOfFixedProfile: { soapCode: S, subcodes: ['ter:Action', 'ter:DeletionOfFixedProfile'], httpStatus: 400, rtspStatus: 400 },
+  IncompleteConfiguration: { soapCode: R, subcodes: ['ter:Action', 'ter:IncompleteConfiguration'], httpStatus: 500, rtspStatus: 404 },
+  IncompatibleConfiguration: { soapCode: S, subcodes: ['ter:InvalidArgVal', 'ter:IncompatibleConfiguration'], httpStatus: 400, rtspStatus: 400 },
+  InvalidStreamSetup: { soapCode: S, subcodes: ['ter:InvalidArgVal', 'ter:InvalidStreamSetup'], httpStatus: 400, rtspStatus: 461 },
+  StreamConflict: { soapCode: S, subcodes: ['ter:OperationProhibited', 'ter:StreamConflict'], httpStatus: 400, rtspStatus: 453 },
+  InvalidMulticastSettings: { soapCode: S, subcodes: ['ter:InvalidArgVal', 'ter:InvalidMulticastSettings'], httpStatus: 400, rtspStatus: 461 },
+  NoVideoSource: { soapCode: S, subcodes: ['ter:InvalidArgVal', 'ter:NoVideoSource'], httpStatus: 400, rtspStatus: 404 },
+  NoVideoSourceMode: { soapCode: S, subcodes: ['ter:InvalidArgVal', 'ter:NoVideoSourceMode'], httpStatus: 400, rtspStatus: 404 },
+  NoAudioSource: { soapCode: S, subcodes: ['ter:InvalidArgVal', 'ter:NoAudioSource'], httpStatus: 400, rtspStatus: 404 },
+  MaxOSDs: { soapCode: R, subcodes: ['ter:Action', 'ter:MaxOSDs'], httpStatus: 500, rtspStatus: 503 },
+  MaxMasks: { soapCode: R, subcodes: ['ter:Action', 'ter:MaxMasks'], httpStatus: 500, rtspStatus: 503 },
+  InvalidPolygon: { soapCode: R, subcodes: ['ter:InvalidArgVal', 'ter:InvalidPolygon'], httpStatus: 500, rtspStatus: 400 },
   // WS-BaseNotification faults (Core spec "SOAP Fault Messages": generated as WS-BaseNotification
   // and WS-Topics define them, sent as env:Receiver with HTTP 500). The subcode names the fault;
   // the thrower puts the fault element itself (a wsrf-bf:BaseFault) in env:Detail.

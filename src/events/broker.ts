@@ -6,10 +6,14 @@
  * Property topics (Core spec "Property Events") keep the current state of every property
  * instance — identified by topic, Source and Key — so new subscriptions and synchronization
  * points can report each live property as "Initialized". A "Deleted" message ends an instance.
+ * Producers with very many properties keep their states themselves and register as a
+ * `PropertyStateProvider` (state-provider.ts): the broker then keeps no state for their topics
+ * and subscriptions enumerate them through a cursor, page by page.
  */
 import type { Xml } from '../xml/write.js';
 import { FilterRegistry } from './filters/registry.js';
 import { buildEvent, toItems, withOperation, type DeclaredTopic, type EventMessage, type PropertyOperation, type PublishedEvent } from './message.js';
+import { concatCursors, type CursorPurpose, type PropertyStateProvider, type StateCursor } from './state-provider.js';
 import { topicKey, TopicNamespaces } from './topic.js';
 
 export interface ItemDescription {
@@ -65,6 +69,7 @@ export class EventBroker {
   readonly #lastByTopic = new Map<string, PublishedEvent>();
   readonly #sinks = new Set<EventSink>();
   readonly #topicListeners = new Set<() => void>();
+  readonly #providers = new Set<PropertyStateProvider>();
   readonly #opts: BrokerOptions;
 
   constructor(opts: BrokerOptions = {}) {
@@ -131,7 +136,10 @@ export class EventBroker {
       throw new TypeError(`topic ${msg.topic} needs its Key items`);
     }
     let ev = buildEvent(topic, msg.utcTime, op, source, key, data);
-    if (topic.isProperty) {
+    if (topic.isProperty && this.#providedBy(topic.key)) {
+      // The provider keeps this state and knows which operation it is.
+      if (op === undefined) throw new TypeError(`topic ${msg.topic}: a state provider's messages carry their PropertyOperation`);
+    } else if (topic.isProperty) {
       const id = ev.propertyId!;
       const known = this.#states.has(id);
       if (op === undefined) {
@@ -160,6 +168,25 @@ export class EventBroker {
       out.push(s.initialized);
     }
     return out;
+  }
+
+  /**
+   * Registers a producer that keeps the property states of its topics itself (see
+   * state-provider.ts). Returns a function that unregisters it.
+   */
+  addStateProvider(provider: PropertyStateProvider): () => void {
+    this.#providers.add(provider);
+    return () => this.#providers.delete(provider);
+  }
+
+  /** A cursor over the states every provider keeps (undefined when there are no providers). */
+  openProvidedStates(purpose: CursorPurpose): StateCursor | undefined {
+    return concatCursors([...this.#providers].map((p) => p.open(purpose)));
+  }
+
+  #providedBy(key: string): boolean {
+    for (const p of this.#providers) if (p.owns(key)) return true;
+    return false;
   }
 
   /** The last message published on a topic (WS-BaseNotification GetCurrentMessage). */

@@ -87,6 +87,48 @@ export function buildEvent(
   };
 }
 
+/**
+ * Like `buildEvent`, but the wsnt:Topic and tt:Message are serialized on first use. For messages
+ * made for one subscriber only (states enumerated page by page from a state provider, messages
+ * reshaped by a subscription's filter): most of those a filter rejects are never serialized.
+ * The getters are own enumerable properties, so `{ ...ev }` copies still carry every field.
+ */
+export function lazyEvent(
+  topic: DeclaredTopic,
+  utcTime: Date,
+  propertyOperation: PropertyOperation | undefined,
+  source: readonly Item[],
+  key: readonly Item[],
+  data: readonly Item[],
+): PublishedEvent {
+  let id: string | undefined | null = null;
+  let topicXml: Xml | undefined;
+  let message: Xml | undefined;
+  return {
+    topic,
+    utcTime,
+    propertyOperation,
+    source,
+    key,
+    data,
+    get propertyId() {
+      if (id === null) id = topic.isProperty ? propertyIdentity(topic.key, source, key) : undefined;
+      return id;
+    },
+    get topicXml() {
+      return (topicXml ??= el('wsnt:Topic', topic.text, { Dialect: TOPIC_DIALECT_CONCRETE_SET, ...topic.xmlns }));
+    },
+    get messageXml() {
+      return (message ??= messageXml(utcTime, propertyOperation, source, key, data));
+    },
+  };
+}
+
+/** The same event with other Data items (a subscription's select filter), serialized lazily. */
+export function withData(ev: PublishedEvent, data: readonly Item[]): PublishedEvent {
+  return lazyEvent(ev.topic, ev.utcTime, ev.propertyOperation, ev.source, ev.key, data);
+}
+
 /** The same event with another PropertyOperation (Initialized re-sends at synchronization points). */
 export function withOperation(ev: PublishedEvent, op: PropertyOperation): PublishedEvent {
   if (ev.propertyOperation === op) return ev;

@@ -3,12 +3,17 @@
  * termination time, and one of two ways out — a pull point the client polls with PullMessages
  * (Core spec "Real-time Pull-Point Notification Interface"), or WS-BaseNotification Notify
  * messages pushed to a consumer ("Basic Notification Interface").
+ *
+ * Besides its queue, a subscription may hold a pending state cursor (state-provider.ts): the
+ * "Initialized" states of provider-kept properties, enumerated only when the client takes
+ * messages. Each batch is the queued messages first, then as many states as still fit.
  */
 import { performance } from 'node:perf_hooks';
 import { EventFault } from './errors.js';
-import type { EventFilter } from './filters/registry.js';
+import { applyFilter, type EventFilter } from './filters/registry.js';
 import type { PublishedEvent } from './message.js';
 import { EventQueue } from './queue.js';
+import type { StateCursor } from './state-provider.js';
 
 export interface SubscriptionInit {
   id: string;
@@ -30,6 +35,7 @@ export abstract class Subscription {
   terminationTime: number;
   protected readonly queue: EventQueue;
   #closed = false;
+  #snapshot: StateCursor | undefined;
 
   constructor(init: SubscriptionInit) {
     this.id = init.id;
@@ -54,6 +60,16 @@ export abstract class Subscription {
     return this.queue.dropped;
   }
 
+  /** Whether provider-kept states are still to be reported. */
+  get snapshotPending(): boolean {
+    return this.#snapshot !== undefined;
+  }
+
+  /** Whether a batch taken now would not be empty (or might not: the cursor is not yet exhausted). */
+  protected get hasPending(): boolean {
+    return this.queue.length > 0 || this.#snapshot !== undefined;
+  }
+
   /** Whether expiry must wait (a PullMessages is blocked on it). */
   get busy(): boolean {
     return false;
@@ -63,8 +79,11 @@ export abstract class Subscription {
   offer(ev: PublishedEvent): void {
     if (this.#closed) return;
     if (this.changedOnly && ev.propertyOperation !== undefined && ev.propertyOperation !== 'Changed') return;
-    if (!this.filter.accepts(ev)) return;
-    this.queue.push(ev);
+    // The pending cursor reports this property later, as it then is.
+    if (this.#snapshot?.ahead(ev)) return;
+    const out = applyFilter(this.filter, ev);
+    if (!out) return;
+    this.queue.push(out);
     this.wake();
   }
 
@@ -76,16 +95,45 @@ export abstract class Subscription {
     if (this.#closed) return;
     let any = false;
     for (const s of states) {
-      if (!this.filter.accepts(s)) continue;
-      this.queue.push(s);
+      const out = applyFilter(this.filter, s);
+      if (!out) continue;
+      this.queue.push(out);
       any = true;
     }
     if (any) this.wake();
   }
 
+  /**
+   * Reports provider-kept states through `cursor`, page by page as the client takes messages
+   * (replacing a cursor still pending: a synchronization point starts the enumeration again).
+   */
+  startSnapshot(cursor: StateCursor | undefined): void {
+    if (this.#closed || !cursor) return;
+    this.#snapshot = cursor;
+    this.wake();
+  }
+
+  /** Up to `limit` messages: the queued ones first, then states from the pending cursor. */
+  protected takeBatch(limit: number): PublishedEvent[] {
+    const out = this.queue.take(limit);
+    const cursor = this.#snapshot;
+    if (!cursor) return out;
+    while (out.length < limit) {
+      const s = cursor.next();
+      if (!s) {
+        this.#snapshot = undefined;
+        break;
+      }
+      const sent = applyFilter(this.filter, s);
+      if (sent) out.push(sent);
+    }
+    return out;
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#snapshot = undefined;
     this.queue.clear();
     this.wake();
   }
@@ -104,9 +152,9 @@ export class PullSubscription extends Subscription {
   }
 
   /**
-   * PullMessages: returns queued messages at once; with none queued, waits until one arrives
-   * (then returns everything queued by then, up to `limit`) or `timeoutMs` passes (then returns
-   * none). A second concurrent pull is refused (Core spec: UnableToGetMessagesFault).
+   * PullMessages: returns queued messages (then pending states) at once; with none, waits until
+   * one arrives (then returns everything queued by then, up to `limit`) or `timeoutMs` passes
+   * (then returns none). A second concurrent pull is refused (Core spec: UnableToGetMessagesFault).
    */
   async pull(timeoutMs: number, limit: number): Promise<PublishedEvent[]> {
     if (this.closed) throw new EventFault('ResourceUnknown', 'no such subscription');
@@ -114,9 +162,16 @@ export class PullSubscription extends Subscription {
     this.#pulling = true;
     try {
       const deadline = performance.now() + timeoutMs;
-      while (this.queue.length === 0 && !this.closed) {
+      for (;;) {
+        if (this.closed) break;
+        // Resumed after the publisher's synchronous run: messages produced together leave together.
+        // An empty batch means the cursor (if any) is exhausted: nothing this filter accepts is left.
+        if (this.hasPending) {
+          const batch = this.takeBatch(limit);
+          if (batch.length > 0) return batch;
+        }
         const left = deadline - performance.now();
-        if (left <= 0) break;
+        if (left <= 0) return [];
         await new Promise<void>((resolve) => {
           // Not unref'd: a waiting request is real work. close() wakes it (and clears the timer).
           const timer = setTimeout(done, left);
@@ -128,9 +183,7 @@ export class PullSubscription extends Subscription {
         });
         this.#wakeWaiter = undefined;
       }
-      if (this.closed) throw new EventFault('ResourceUnknown', 'the subscription ended while PullMessages was waiting');
-      // Resumed after the publisher's synchronous run: messages produced together leave together.
-      return this.queue.take(limit);
+      throw new EventFault('ResourceUnknown', 'the subscription ended while PullMessages was waiting');
     } finally {
       this.#pulling = false;
     }
@@ -204,8 +257,9 @@ export class PushSubscription extends Subscription {
   }
 
   #deliver(): void {
-    if (this.closed || this.#inFlight || this.#retryTimer || this.queue.length === 0) return;
-    const batch = this.queue.take(this.#policy.batchSize);
+    if (this.closed || this.#inFlight || this.#retryTimer || !this.hasPending) return;
+    const batch = this.takeBatch(this.#policy.batchSize);
+    if (batch.length === 0) return;
     this.#inFlight = true;
     this.#transport.send(batch).then(
       () => {

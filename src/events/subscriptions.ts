@@ -140,6 +140,7 @@ export class SubscriptionManager {
   /** SetSynchronizationPoint: every current property state matching the filter, as Initialized. */
   synchronize(sub: Subscription): void {
     sub.enqueueStates(this.#broker.currentStates());
+    sub.startSnapshot(this.#broker.openProvidedStates('synchronize'));
   }
 
   /** Ends every subscription whose termination time has passed; returns how many. */
@@ -192,7 +193,11 @@ export class SubscriptionManager {
 
   #add(sub: Subscription, changedOnly: boolean): void {
     // Properties alive now are reported first (Core spec "Property Events"), unless ChangedOnly.
-    if (!changedOnly) sub.enqueueStates(this.#broker.currentStates());
+    // Provider-kept states (e.g. resources) follow lazily, as the client takes messages.
+    if (!changedOnly) {
+      sub.enqueueStates(this.#broker.currentStates());
+      sub.startSnapshot(this.#broker.openProvidedStates('subscribe'));
+    }
     const detach = this.#broker.attach(sub);
     this.#subs.set(sub.id, { sub, detach });
     if (sub.kind === 'pull') this.#pulls++;

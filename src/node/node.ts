@@ -6,11 +6,14 @@ import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import type { Http2SecureServer } from 'node:http2';
 import { readFileSync } from 'node:fs';
+import { isIPv4 } from 'node:net';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { VigilConfig } from '../config/schema.js';
 import { boundPort, closeConnections, listenHttp, listenHttps } from '../northbound/http/servers.js';
 import { HttpFrontend } from '../northbound/http/frontend.js';
+import { RtspServer } from '../northbound/rtsp/server.js';
+import type { LiveSourceDirectory, MulticastControl } from '../media/live.js';
 import { DiscoveryResponder } from '../northbound/discovery/responder.js';
 import { Authenticator } from '../security/authenticator.js';
 import { ensureNodePki } from '../security/pki/store.js';
@@ -28,6 +31,20 @@ import { loadSecretBox, prepareDataDir, type DataDir } from './data-dir.js';
 import { onvifScope, ScopeStore } from './scopes.js';
 import { hostSystemInfo } from './system-info.js';
 import { TokenMap } from './tokens.js';
+import { MediaModel } from '../media/model/model.js';
+import { mediaDirectory } from '../media/model/directory.js';
+import { settingsMediaStore } from '../media/model/store.js';
+import { addSimulatedCameras } from '../southbound/simulated/index.js';
+import { createResourceQueries, type ResourceQueries } from '../resources/index.js';
+import { onvifScopeUri } from '../resources/media-binding.js';
+import { CameraControl } from './camera-control.js';
+import { listenControl, type ControlServer } from './control-socket.js';
+import { motionAlarmPublisher } from '../southbound/simulated/motion-events.js';
+import { realTimers } from '../southbound/simulated/source.js';
+import type { MediaDeps } from '../services/media2/deps.js';
+import { createMedia2Service } from '../services/media2/index.js';
+import { snapshotRoute } from '../services/media2/snapshot-route.js';
+import { createMediaService } from '../services/media/index.js';
 
 export interface StartOptions {
   /** Initial admin password (VIGIL_ADMIN_PASSWORD); generated when absent. Used on first start only. */
@@ -48,12 +65,22 @@ export class VigilNode {
   readonly audit: AuditLog;
   readonly engine: SoapEngine;
   readonly frontend: HttpFrontend;
+  /** Live streaming: RTSP(S), RTSP over HTTP(S) tunnels and WebSocket, multicast (media plane: rtsp.registry). */
+  readonly rtsp: RtspServer;
   readonly settings: SettingsStore;
   /** The event broker: producers declare topics and publish here (see src/events/broker.ts). */
   readonly events: EventBroker;
   readonly #eventService: EventService;
   /** Remote tokens (IEC 62676-2-33 §6): the one place tokens are minted and resolved. */
   readonly tokens: TokenMap;
+  /** The media model: camera registry, profiles, configurations (change events: media.on). */
+  readonly media: MediaModel;
+  /** Resource queries (IEC 62676-2-33 §7): the resource registry behind tns1:Resource/… events. */
+  readonly resources: ResourceQueries;
+  /** Cameras at run time: configuration reload (SIGHUP) and `vigil cameras …` (control socket). */
+  readonly cameras: CameraControl;
+  #control: ControlServer | undefined;
+  readonly #dataDir: string;
   readonly caCertPem: string;
   readonly endpointReference: string;
   /** Set on the first start only: the admin account that was created. */
@@ -90,6 +117,16 @@ export class VigilNode {
     const auth = new Authenticator(this.users, { realm: config.auth.realm, usernameTokenWindowMs: config.auth.usernameTokenWindowSeconds * 1000 }, () => clock.now());
     this.engine = new SoapEngine(auth, this.audit, log.child({ component: 'soap' }));
     this.frontend = new HttpFrontend(this.engine, log.child({ component: 'http' }));
+    this.rtsp = new RtspServer({
+      authenticator: auth,
+      audit: this.audit,
+      log: log.child({ component: 'rtsp' }),
+      serverName: `Vigil/${VERSION}`,
+      now: () => clock.now(),
+      hub: { now: () => clock.now(), cname: `vigil@${hostname()}` },
+      multicastInterface: isIPv4(config.listen) && config.listen !== '0.0.0.0' ? config.listen : undefined,
+    });
+    this.frontend.setConnectionSniffer(this.rtsp.tunnels.sniff);
 
     const scopes = new ScopeStore(
       this.settings,
@@ -123,6 +160,37 @@ export class VigilNode {
     this.events = new EventBroker({ onSinkError: (err) => log.error({ err }, 'event subscriber failed') });
     this.#eventService = createEventService({ broker: this.events, now: () => clock.now(), defaultHost: hostname(), log: log.child({ component: 'events' }) });
     this.engine.register(this.#eventService.soap);
+
+    // Media: the camera registry and media model, the simulated cameras (the embedded default
+    // when `cameras` is absent), Media2 and Media services, snapshots, the RTSP live directory.
+    this.media = new MediaModel(this.tokens, settingsMediaStore(this.settings));
+    const publishMotion = motionAlarmPublisher(this.events, (id) => {
+      const cam = this.media.camera(id);
+      return cam ? this.media.videoSourceToken(cam) : undefined;
+    });
+    const simulated = { timers: realTimers(() => clock.now()), onMotion: publishMotion };
+    this.cameras = new CameraControl(this.media, (specs) => void addSimulatedCameras(this.media, specs, simulated));
+    this.cameras.applyConfig(config.cameras);
+    // After the cameras: the registry enumerates them once, without one event per resource.
+    this.resources = createResourceQueries({
+      broker: this.events,
+      model: this.media,
+      now: () => clock.now(),
+      sharedScopes: config.device.location ? [onvifScopeUri('location', ...config.device.location.split('/').filter(Boolean))] : [],
+    });
+    this.#dataDir = dir.root;
+    const mediaDeps: MediaDeps = {
+      model: this.media,
+      ports: () => ({ http: this.httpPort, https: this.httpsPort, rtsp: this.rtspPort, rtsps: this.rtspsPort }),
+      defaultHost: hostname(),
+      now: () => clock.now(),
+      timeZone: () => clock.settings.timeZone,
+      multicast: () => this.multicast,
+    };
+    this.engine.register(createMedia2Service(mediaDeps));
+    this.engine.register(createMediaService(mediaDeps));
+    this.frontend.addRoute(snapshotRoute(mediaDeps, auth));
+    this.setLiveDirectory(mediaDirectory(this.media));
   }
 
   readonly #scopes: ScopeStore;
@@ -135,7 +203,7 @@ export class VigilNode {
     });
     const node = new VigilNode(config, log, opts, dir, pki);
     try {
-      await node.#listen(opts);
+      await node.#listen();
     } catch (err) {
       await node.stop();
       throw err;
@@ -143,7 +211,7 @@ export class VigilNode {
     return node;
   }
 
-  async #listen(opts: StartOptions): Promise<void> {
+  async #listen(): Promise<void> {
     const c = this.config;
     if (c.http.enabled) this.http = await listenHttp(this.frontend, c.listen, c.http.port);
     if (c.https.enabled) {
@@ -153,6 +221,19 @@ export class VigilNode {
         clientCaPem: this.#tls.clientCaPem,
         clientCertMode: c.tls.clientCertMode,
       });
+    }
+    await this.rtsp.listen({
+      host: c.listen,
+      port: c.rtsp.port,
+      tls:
+        c.rtsp.tlsPort === undefined
+          ? undefined
+          : { port: c.rtsp.tlsPort, certPem: this.#tls.certPem, keyPem: this.#tls.keyPem, clientCaPem: this.#tls.clientCaPem, clientCertMode: c.tls.clientCertMode },
+    });
+    try {
+      this.#control = await listenControl(this.#dataDir, (req) => this.cameras.handle(req));
+    } catch (err) {
+      this.log.warn({ err }, '`vigil cameras` unavailable: control socket not created');
     }
     if (c.discovery.enabled) {
       this.discovery = new DiscoveryResponder({
@@ -182,9 +263,27 @@ export class VigilNode {
     return this.http ? boundPort(this.http) : undefined;
   }
 
-  /** The RTSP listener arrives with the live-video work; until then RTSP is reported disabled. */
   get rtspPort(): number | undefined {
-    return undefined;
+    return this.rtsp.port;
+  }
+
+  /** RTSPS port (rtsp.tlsPort), undefined when RTSPS is off. */
+  get rtspsPort(): number | undefined {
+    return this.rtsp.tlsPort;
+  }
+
+  /**
+   * Plugs in what resolves media profiles to live sources (the media service side). Until then
+   * every stream URI answers 404. A directory may also implement `multicastGroup(token, track)`
+   * (northbound/rtsp/multicast.ts MulticastDirectory) to give the profiles' multicast groups.
+   */
+  setLiveDirectory(directory: LiveSourceDirectory | undefined): void {
+    this.rtsp.setDirectory(directory);
+  }
+
+  /** Multicast streaming control for Media2 Start/StopMulticastStreaming. */
+  get multicast(): MulticastControl {
+    return this.rtsp.multicast;
   }
 
   get httpsPort(): number | undefined {
@@ -211,8 +310,12 @@ export class VigilNode {
   async stop(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#control?.close();
+    this.resources.close();
     this.#eventService.close();
+    this.media.close();
     await this.discovery?.close().catch(() => undefined);
+    await this.rtsp.close();
     await Promise.all([closeServer(this.http), closeServer(this.https)]);
     this.audit.flush();
     if (this.db.open) this.db.close();

@@ -21,7 +21,7 @@ export interface ResolvedToken {
 }
 
 export function isValidPrefix(prefix: string): boolean {
-  return prefix.length >= 1 && prefix.length <= MAX_PREFIX && /^[A-Za-z0-9_.\-]+$/.test(prefix);
+  return prefix.length >= 1 && prefix.length <= MAX_PREFIX && /^[A-Za-z0-9_.-]+$/.test(prefix);
 }
 
 function fitsAsLocal(token: string): boolean {
@@ -132,6 +132,6 @@ export class TokenMap {
 
 /** A prefix from a device id: its safe characters, shortened to fit. */
 function deriveprefix(deviceId: string): string {
-  const cleaned = deviceId.replace(/[^A-Za-z0-9_.\-]/g, '').slice(0, MAX_PREFIX);
+  const cleaned = deviceId.replace(/[^A-Za-z0-9_.-]/g, '').slice(0, MAX_PREFIX);
   return cleaned || `dev${createHash('sha256').update(deviceId).digest('hex').slice(0, 8)}`;
 }

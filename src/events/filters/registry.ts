@@ -5,7 +5,8 @@
  *
  * Extension points, so that new filter kinds plug in without touching the event service:
  * - `registerComponent(ns, name, parser)`: a parser for a filter element. It is called once per
- *   subscription and returns an `EventFilter`, which may keep per-subscription state.
+ *   subscription and returns an `EventFilter`, which may keep per-subscription state, and may
+ *   also reshape the messages it accepts (`select`, e.g. the resource query's SelectFilter).
  * - `registerMessageContentDialect(uri, compile)`: another wsnt:MessageContent dialect; it is
  *   then also listed in GetEventProperties' MessageContentFilterDialect.
  *
@@ -20,6 +21,17 @@ import { parseTopicExpression, topicMatches, type PrefixResolver } from './topic
 
 export interface EventFilter {
   accepts(ev: PublishedEvent): boolean;
+  /**
+   * What of an accepted message the subscriber gets (default: all of it). Applied after every
+   * component of the filter accepted the message, so components decide on the whole message.
+   */
+  select?(ev: PublishedEvent): PublishedEvent;
+}
+
+/** A message as `filter` lets it out: undefined when rejected, else reshaped by `select`. */
+export function applyFilter(filter: EventFilter, ev: PublishedEvent): PublishedEvent | undefined {
+  if (!filter.accepts(ev)) return undefined;
+  return filter.select ? filter.select(ev) : ev;
 }
 
 export interface FilterEnvironment {
@@ -93,7 +105,10 @@ export class FilterRegistry {
     }
     const parts = filter.children.map((c) => this.#components.get(`{${c.ns}}${c.name}`)!(c, env));
     if (parts.length === 1) return parts[0]!;
-    return { accepts: (ev) => parts.every((p) => p.accepts(ev)) };
+    const selects = parts.filter((p) => p.select !== undefined);
+    const combined: EventFilter = { accepts: (ev) => parts.every((p) => p.accepts(ev)) };
+    if (selects.length > 0) combined.select = (ev) => selects.reduce((acc, p) => p.select!(acc), ev);
+    return combined;
   }
 
   #messageContent(el: XmlElement): EventFilter {

@@ -1,6 +1,7 @@
 /**
- * One RTP packet as the hub fans it out: the header is serialized once, the payload is the
- * packetizer's list of views (into the source's frame), and every reader gets these very
+ * One RTP packet as the hub fans it out: the header is serialized once (with the payload's first
+ * few bytes, e.g. an FU-A header, so a reader writes two pieces per packet), the rest of the
+ * payload is the packetizer's views into the source's frame, and every reader gets these very
  * objects. Transports that frame packets (RTSP interleaved, RFC 2326 §10.12) ask for a
  * `$ channel length` + RTP header prefix, which is built once per channel and cached on the
  * packet, so readers on the same channel share it too.
@@ -11,9 +12,9 @@ import { INTERLEAVED_HEADER_SIZE, INTERLEAVED_MAGIC } from '../../protocol/rtsp/
 export class HubPacket {
   /** Index of the track in the source's `tracks`. */
   readonly track: number;
-  /** Serialized RTP header (shared by every reader). */
+  /** Serialized RTP header, possibly followed by the first bytes of the payload (shared by every reader). */
   readonly header: Buffer;
-  /** Payload pieces in wire order (shared, never mutated). */
+  /** The rest of the payload in wire order (shared, never mutated); empty when all of it is in `header`. */
   readonly payload: readonly Uint8Array[];
   /** Header plus payload bytes. */
   readonly byteLength: number;

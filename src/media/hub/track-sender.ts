@@ -5,7 +5,7 @@
  * whatever the number of readers.
  */
 import { concatParts, type RtpPacketParts } from '../../protocol/rtp/packet-parts.js';
-import { serializeRtpHeader } from '../../protocol/rtp/packet.js';
+import { rtpHeaderSize, writeRtpHeader, type RtpHeaderFields } from '../../protocol/rtp/packet.js';
 import { H264Packetizer } from '../../protocol/rtp/h264.js';
 import { H265Packetizer } from '../../protocol/rtp/h265.js';
 import { JpegPacketizer, JPEG_PAYLOAD_TYPE } from '../../protocol/rtp/jpeg.js';
@@ -79,8 +79,9 @@ export class TrackSender {
     for (let i = 0; i < parts.length; i++) {
       const part = parts[i]!;
       const fields = this.sequencer.next(part);
-      const packet = new HubPacket(this.index, serializeRtpHeader(fields), part.payload, fields.sequenceNumber, fields.timestamp, resumable && i === 0);
-      this.reports.onPacketSent(packet.byteLength - packet.header.length);
+      const [head, payload] = marshalHead(fields, part.payload);
+      const packet = new HubPacket(this.index, head, payload, fields.sequenceNumber, fields.timestamp, resumable && i === 0);
+      this.reports.onPacketSent(packet.byteLength - rtpHeaderSize(fields));
       out[i] = packet;
     }
     return out;
@@ -92,6 +93,38 @@ export class TrackSender {
     if (!sr) return undefined;
     return serializeRtcp([sr, cnameSdes(this.ssrc, this.#cname)]);
   }
+}
+
+/** Payloads up to this size travel whole inside the head buffer. */
+const SMALL_PAYLOAD = 256;
+/** Leading payload pieces shorter than this (FU-A/FU/AU headers) join the head. */
+const SMALL_PIECE = 32;
+
+/**
+ * The RTP header plus the small leading pieces of the payload in one buffer, and the remaining
+ * (large, shared) pieces. A few bytes are copied once per packet so that every reader writes two
+ * pieces per packet (prefixed head, media data) instead of three or more.
+ */
+function marshalHead(fields: RtpHeaderFields, payload: readonly Uint8Array[]): [Buffer, readonly Uint8Array[]] {
+  let total = 0;
+  for (const piece of payload) total += piece.length;
+  let inline = 0;
+  let inlineBytes = 0;
+  if (total <= SMALL_PAYLOAD) {
+    inline = payload.length;
+    inlineBytes = total;
+  } else {
+    while (inline < payload.length - 1 && payload[inline]!.length < SMALL_PIECE) inlineBytes += payload[inline++]!.length;
+  }
+  const size = rtpHeaderSize(fields);
+  const head = Buffer.allocUnsafe(size + inlineBytes);
+  writeRtpHeader(fields, head, 0);
+  let at = size;
+  for (let i = 0; i < inline; i++) {
+    head.set(payload[i]!, at);
+    at += payload[i]!.length;
+  }
+  return [head, inline === 0 ? payload : payload.slice(inline)];
 }
 
 function packetizerFor(info: TrackInfo, maxPayloadSize: number): Packetize {

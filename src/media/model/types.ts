@@ -82,12 +82,21 @@ export interface MetadataConfig {
   token: string;
   name: string;
   analytics: boolean;
-  /** Event streaming: undefined = off; `filter` is the wsnt:Filter content as given (XML text). */
-  events: { filter?: string | undefined } | undefined;
+  /** Event streaming: undefined = off; otherwise the wsnt:Filter expressions (none = every event). */
+  events: { filters: EventFilterExpression[] } | undefined;
   ptzStatus: { status: boolean; position: boolean } | undefined;
   geoLocation: boolean;
   sessionTimeoutSeconds: number;
   multicast: Multicast;
+}
+
+/** A wsnt:TopicExpression or tt:MessageContent of an event filter, kept as given. */
+export interface EventFilterExpression {
+  element: 'TopicExpression' | 'MessageContent';
+  dialect: string;
+  expression: string;
+  /** Prefix bindings the expression's QNames need. */
+  namespaces: Record<string, string>;
 }
 
 export type MediaConfig = VideoSourceConfig | VideoEncoderConfig | AudioSourceConfig | AudioEncoderConfig | MetadataConfig;
@@ -187,6 +196,7 @@ export interface StreamSelection {
   /** Remote tokens, for what goes into the stream (metadata sources, events). */
   profileToken: string;
   videoSourceToken: string;
+  videoSourceConfigurationToken: string;
   video?: VideoEncoderConfig | undefined;
   audio?: AudioEncoderConfig | undefined;
   metadata?: MetadataConfig | undefined;
@@ -209,8 +219,8 @@ export interface SnapshotRequest {
 /** The southbound side of a camera: simulated here, later real devices behind ONVIF. */
 export interface CameraDriver {
   readonly capabilities: CameraCapabilities;
-  /** A live source for the selection; the caller keeps it while it is in use. */
-  openSource(selection: StreamSelection): LiveSource;
+  /** A live source for the selection (with the given LiveSource id); the caller keeps it while in use. */
+  openSource(selection: StreamSelection, id: string): LiveSource;
   snapshot(req: SnapshotRequest): Promise<Uint8Array>;
   /** Called when the camera goes offline/online or is removed: running sources pause or end. */
   setOnline(online: boolean): void;

@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import type { PeerCertificate, RequestContext, Transport } from '../../core/context.js';
@@ -25,6 +26,13 @@ export interface FrontendOptions {
   maxBodyBytes: number;
 }
 
+/**
+ * Looks at a new connection on the HTTP(S) ports before the HTTP server does, to claim the ones
+ * that carry another protocol there (RTSP-over-HTTP tunnels, RTSP over WebSocket). It either
+ * keeps the socket or calls `passOn` with every byte it read put back.
+ */
+export type ConnectionSniffer = (conn: ConnectionInfo, socket: Duplex, passOn: () => void) => void;
+
 /** How the connection a request came on was established; decided by the server that accepted it. */
 export interface ConnectionInfo {
   transport: Transport;
@@ -38,6 +46,7 @@ export class HttpFrontend {
   readonly #log: Logger;
   readonly #opts: FrontendOptions;
   readonly #routes: Route[] = [];
+  #sniffer: ConnectionSniffer | undefined;
 
   constructor(engine: SoapEngine, log: Logger, opts: Partial<FrontendOptions> = {}) {
     this.#engine = engine;
@@ -47,6 +56,17 @@ export class HttpFrontend {
 
   addRoute(route: Route): void {
     this.#routes.push(route);
+  }
+
+  setConnectionSniffer(sniffer: ConnectionSniffer | undefined): void {
+    this.#sniffer = sniffer;
+  }
+
+  /** Offers a new connection to the sniffer (servers.ts), else hands it straight to HTTP. */
+  sniff(conn: ConnectionInfo, socket: Duplex, passOn: () => void): void {
+    const sniffer = this.#sniffer;
+    if (!sniffer) return passOn();
+    sniffer(conn, socket, passOn);
   }
 
   /** A request listener for a server whose connections are all of one kind. */

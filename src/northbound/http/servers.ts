@@ -17,6 +17,11 @@ export const LIMITS = {
   keepAliveTimeoutMs: 5_000,
   maxHeaderSize: 16 * 1024,
   maxHeadersCount: 100,
+  /**
+   * Idle time after which a TLS connection is closed. Long enough for event long polls
+   * (PullMessages may wait minutes: the Core spec asks for at least one) to stay quiet that long.
+   */
+  idleTimeoutMs: 11 * 60_000,
 };
 
 export async function listenHttp(frontend: HttpFrontend, host: string, port: number): Promise<HttpServer> {
@@ -27,6 +32,7 @@ export async function listenHttp(frontend: HttpFrontend, host: string, port: num
   server.keepAliveTimeout = LIMITS.keepAliveTimeoutMs;
   // One more than allowed, so the front end can tell "too many" from "exactly the limit".
   server.maxHeadersCount = LIMITS.maxHeadersCount + 1;
+  sniffConnections(server, 'connection', frontend, { transport: 'http', secure: false });
   trackConnections(server);
   await listen(server, host, port);
   return server;
@@ -56,16 +62,28 @@ export async function listenHttps(frontend: HttpFrontend, host: string, port: nu
     },
     frontend.listener({ transport: 'https', secure: true }),
   );
+  sniffConnections(server, 'secureConnection', frontend, { transport: 'https', secure: true });
   if (mtls && tls.clientCertMode === 'optional') {
     // A presented certificate that does not verify is refused outright, not ignored.
     server.on('secureConnection', (socket: TLSSocket) => {
       if (!socket.authorized && socket.getPeerCertificate()?.subject) socket.destroy();
     });
   }
-  server.setTimeout(LIMITS.requestTimeoutMs);
+  server.setTimeout(LIMITS.idleTimeoutMs);
   trackConnections(server);
   await listen(server, host, port);
   return server;
+}
+
+/**
+ * Lets the front end's sniffer see each connection before the server's own protocol listener
+ * (RTSP tunnels and WebSockets share these ports): that listener is moved behind the sniffer.
+ */
+function sniffConnections(server: HttpServer | Http2SecureServer, event: 'connection' | 'secureConnection', frontend: HttpFrontend, conn: ConnectionInfo): void {
+  const [protocolListener] = server.listeners(event) as ((socket: Duplex) => void)[];
+  if (!protocolListener) return;
+  server.removeListener(event, protocolListener);
+  server.on(event, (socket: Duplex) => frontend.sniff(conn, socket, () => protocolListener.call(server, socket)));
 }
 
 const OPEN = Symbol('open connections');

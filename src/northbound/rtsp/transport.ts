@@ -75,8 +75,12 @@ export class SocketTransport implements RtspTransport {
     this.peerCertificate = this.secure ? verifiedPeer(socket) : undefined;
     this.allowsUdp = kind === 'rtsp' || kind === 'rtsps';
     socket.setNoDelay(true);
+    // A write-only socket (tunnel GET) is still read, and the bytes dropped, so its end is seen.
     if (opts.readInput !== false) socket.on('data', (chunk: Buffer) => this.#handlers?.data(chunk));
+    else socket.on('data', () => undefined);
     socket.on('error', () => undefined); // 'close' follows
+    // Sockets from the HTTP server allow half-open connections: a client's end is ours too.
+    socket.on('end', () => socket.end());
     socket.once('close', () => this.#onClose());
   }
 

@@ -78,8 +78,14 @@ export function createEventService(deps: EventServiceDeps): EventService {
   };
   const stopMonitoring = deps.monitoring === false ? undefined : startMonitoring(deps.broker, { now: deps.now });
 
-  let properties: Xml | undefined;
+  // GetEventProperties is rebuilt only when topics or content dialects were added since.
+  let properties: { xml: Xml; dialects: number } | undefined;
   deps.broker.onTopicsChanged(() => (properties = undefined));
+  const eventProperties = (): Xml => {
+    const dialects = deps.broker.filters.messageContentDialects().length;
+    if (properties?.dialects !== dialects) properties = { xml: getEventPropertiesResponse(deps.broker), dialects };
+    return properties.xml;
+  };
 
   // Every handler's EventFaults become WS-BaseNotification SOAP faults.
   const op =
@@ -107,7 +113,7 @@ export function createEventService(deps: EventServiceDeps): EventService {
     }),
     operations: {
       GetServiceCapabilities: () => el('tev:GetServiceCapabilitiesResponse', eventServiceCapabilities(manager.limits)),
-      GetEventProperties: () => (properties ??= getEventPropertiesResponse(deps.broker)),
+      GetEventProperties: eventProperties,
       CreatePullPointSubscription: op(createPullPointSubscription),
       PullMessages: op(pullMessages),
       SetSynchronizationPoint: op(setSynchronizationPoint),

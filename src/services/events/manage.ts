@@ -53,8 +53,9 @@ export function renew(ev: EventContext, call: OperationCall): Xml {
   const sub = target(ev, call);
   const tt = child(call.body, 'TerminationTime');
   if (!tt) throw new VigilError('InvalidArgVal', 'Renew needs TerminationTime');
-  const at = ev.manager.renew(sub, requestedTermination(tt, 'UnacceptableTerminationTime', ev.now()));
-  return el('wsnt:RenewResponse', [el('wsnt:TerminationTime', xsDateTime(new Date(at))), el('wsnt:CurrentTime', xsDateTime(new Date(ev.now())))]);
+  const now = ev.now();
+  const at = ev.manager.renew(sub, requestedTermination(tt, 'UnacceptableTerminationTime', now));
+  return el('wsnt:RenewResponse', [el('wsnt:TerminationTime', xsDateTime(new Date(at))), el('wsnt:CurrentTime', xsDateTime(new Date(now)))]);
 }
 
 export function unsubscribe(ev: EventContext, call: OperationCall): Xml {

@@ -67,10 +67,11 @@ function createRequest(ev: EventContext, call: OperationCall): CreateRequest {
 }
 
 export function createPullPointSubscription(ev: EventContext, call: OperationCall): Xml {
+  const now = ev.now();
   const sub = ev.manager.createPull(createRequest(ev, call));
   return el('tev:CreatePullPointSubscriptionResponse', [
     el('tev:SubscriptionReference', el('wsa:Address', subscriptionAddress(ev, call.ctx, sub.id))),
-    el('wsnt:CurrentTime', xsDateTime(new Date(ev.now()))),
+    el('wsnt:CurrentTime', xsDateTime(new Date(now))),
     el('wsnt:TerminationTime', xsDateTime(new Date(sub.terminationTime))),
   ]);
 }
@@ -85,6 +86,7 @@ export function subscribe(ev: EventContext, call: OperationCall): Xml {
   const referenceParameters = (child(consumer, 'ReferenceParameters', NS.wsa)?.children ?? []).map((p) =>
     copyElement(p, [{ ns: NS.wsa, name: 'IsReferenceParameter', value: 'true' }]),
   );
+  const now = ev.now();
   let address = '';
   const refs = { producer: eventServiceAddress(ev, call.ctx) };
   const sub = ev.manager.createPush(req, {
@@ -97,7 +99,7 @@ export function subscribe(ev: EventContext, call: OperationCall): Xml {
   address = subscriptionAddress(ev, call.ctx, sub.id);
   return el('wsnt:SubscribeResponse', [
     el('wsnt:SubscriptionReference', el('wsa:Address', address)),
-    el('wsnt:CurrentTime', xsDateTime(new Date(ev.now()))),
+    el('wsnt:CurrentTime', xsDateTime(new Date(now))),
     el('wsnt:TerminationTime', xsDateTime(new Date(sub.terminationTime))),
   ]);
 }

@@ -117,6 +117,11 @@ export class SimAssets {
     return this.#manifest;
   }
 
+  /** How many clips have been read (diagnostics: idle cameras read none). */
+  get loadedClips(): number {
+    return this.#video.size + this.#aac.size;
+  }
+
   videoInfos(scene: number): VideoClipInfo[] {
     return this.manifest.video.filter((v) => v.scene === scene);
   }

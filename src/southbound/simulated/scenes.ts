@@ -165,17 +165,16 @@ export function motionEdges(scene: Scene): number[] {
 
 /** The first time strictly after `t` (seconds, absolute) at which motionAt changes value. */
 export function nextMotionChange(scene: Scene, t: number): number {
-  const edges = motionEdges(scene);
-  const current = motionAt(scene, t);
-  const base = t - loopTime(scene, t);
-  // Two loops suffice: every edge recurs once per loop.
-  for (let loop = 0; loop < 3; loop++) {
-    for (const e of edges) {
-      const at = base + loop * scene.loopSeconds + e;
-      if (at > t + 1e-9 && motionAt(scene, at) !== current) return at;
-    }
+  // Work in loop time: absolute seconds since the epoch are too large for exact edge arithmetic.
+  const lt = loopTime(scene, t);
+  const current = motionAt(scene, lt);
+  let best = Number.POSITIVE_INFINITY;
+  for (const e of motionEdges(scene)) {
+    if (motionAt(scene, e) === current) continue;
+    const d = e > lt + 1e-9 ? e - lt : e + scene.loopSeconds - lt;
+    if (d < best) best = d;
   }
-  return Number.POSITIVE_INFINITY;
+  return t + best;
 }
 
 /** The audio signal (-1..1) of a scene at `t` seconds: shared by the AAC clips and G.711. */
