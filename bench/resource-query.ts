@@ -35,8 +35,12 @@ const GRID = Math.ceil(Math.sqrt(DEVICES));
 const SPAN_M = 10_000;
 const M_PER_DEG_LAT = 111_195;
 const M_PER_DEG_LON = M_PER_DEG_LAT * Math.cos((CENTRE.lat * Math.PI) / 180);
-/** A circle of 1 % of the grid's area. */
-const RADIUS_1PC = Math.sqrt((0.01 * SPAN_M * SPAN_M) / Math.PI);
+/**
+ * A circle holding about 1 % of the devices: 1 % of the grid's area; for the simulated cameras,
+ * which spread on a sunflower spiral ~40 m apart (π·40²·N m² for N cameras), 1 % of that.
+ */
+const CAMERAS = 6667;
+const RADIUS_1PC = mode === 'cameras' ? 40 * Math.sqrt(0.01 * CAMERAS) : Math.sqrt((0.01 * SPAN_M * SPAN_M) / Math.PI);
 
 const mb = (kb: number): number => Math.round(kb / 1024);
 const peakRssMb = (): number => mb(process.resourceUsage().maxRSS);
@@ -69,7 +73,7 @@ function soap(url: string, body: string): Promise<string> {
 const tev = (op: string, inner: string): string => `<tev:${op} xmlns:tev="${TEV}" xmlns:wsnt="${WSNT}" xmlns:tns1="http://www.onvif.org/ver10/topics" xmlns:tt="http://www.onvif.org/ver10/schema">${inner}</tev:${op}>`;
 
 async function enumerate(base: string, filter: string): Promise<{ messages: number; pages: number; ms: number; bytes: number }> {
-  const t0 = performance.now();
+  const started = performance.now();
   const created = await soap(`${base}/onvif/event_service`, tev('CreatePullPointSubscription', `<tev:Filter>${filter}</tev:Filter>`));
   const address = /<wsa:Address>([^<]+)<\/wsa:Address>/.exec(created)![1]!;
   let messages = 0;
@@ -85,7 +89,7 @@ async function enumerate(base: string, filter: string): Promise<{ messages: numb
     pages++;
   }
   await soap(address, `<wsnt:Unsubscribe xmlns:wsnt="${WSNT}"/>`);
-  return { messages, pages, ms: Math.round(performance.now() - t0), bytes };
+  return { messages, pages, ms: Math.round(performance.now() - started), bytes };
 }
 
 /** The client side, in its own process: `client <base url> <filter>` prints the result as JSON. */
@@ -114,7 +118,7 @@ async function main(): Promise<void> {
     rtsp: { port: 0 },
     discovery: { enabled: false },
     log: { level: 'silent' },
-    cameras: mode === 'cameras' ? [{ name: 'Sim', prefix: 'S', count: 6667 }] : [],
+    cameras: mode === 'cameras' ? [{ name: 'Sim', prefix: 'S', count: CAMERAS }] : [],
   });
   const t0 = performance.now();
   const node = await VigilNode.start(config, pino({ level: 'silent' }), { adminPassword: ADMIN.password });

@@ -40,21 +40,24 @@ class ClipSource implements LiveSource {
     this.tracks = [{ kind: 'video', codec: 'H264', clockRate: 90000, h264: { sps, pps } }];
   }
 
+  /** One timer per frame, due at the frame's time (a camera delivers frames, it does not poll). */
   start(sink: FrameSink): void {
     const t0 = Date.now();
     let n = 0;
-    this.#timer = setInterval(() => {
+    const tick = (): void => {
       const elapsed = Date.now() - t0;
       while ((n * 1000) / this.#fps <= elapsed) {
         const unit = this.#units[n % this.#units.length]!;
         sink({ track: 0, wallclockMs: t0 + (n * 1000) / this.#fps, timestamp: Math.round((n * 90000) / this.#fps), keyframe: unit.keyframe, data: unit.nals });
         n++;
       }
-    }, 5);
+      this.#timer = setTimeout(tick, Math.max(0, t0 + (n * 1000) / this.#fps - Date.now()));
+    };
+    tick();
   }
 
   stop(): void {
-    clearInterval(this.#timer);
+    clearTimeout(this.#timer);
   }
 
   requestKeyframe(): void {}

@@ -91,8 +91,36 @@ export function buildEvent(
  * Like `buildEvent`, but the wsnt:Topic and tt:Message are serialized on first use. For messages
  * made for one subscriber only (states enumerated page by page from a state provider, messages
  * reshaped by a subscription's filter): most of those a filter rejects are never serialized.
- * The getters are own enumerable properties, so `{ ...ev }` copies still carry every field.
+ * (A class, not an object literal with getters: V8 keeps literal accessors out of the young
+ * generation, which made every enumerated message survive until a full collection.)
  */
+class LazyEvent implements PublishedEvent {
+  #propertyId: string | undefined | null = null;
+  #topicXml: Xml | undefined;
+  #messageXml: Xml | undefined;
+  constructor(
+    readonly topic: DeclaredTopic,
+    readonly utcTime: Date,
+    readonly propertyOperation: PropertyOperation | undefined,
+    readonly source: readonly Item[],
+    readonly key: readonly Item[],
+    readonly data: readonly Item[],
+  ) {}
+
+  get propertyId(): string | undefined {
+    if (this.#propertyId === null) this.#propertyId = this.topic.isProperty ? propertyIdentity(this.topic.key, this.source, this.key) : undefined;
+    return this.#propertyId;
+  }
+
+  get topicXml(): Xml {
+    return (this.#topicXml ??= el('wsnt:Topic', this.topic.text, { Dialect: TOPIC_DIALECT_CONCRETE_SET, ...this.topic.xmlns }));
+  }
+
+  get messageXml(): Xml {
+    return (this.#messageXml ??= messageXml(this.utcTime, this.propertyOperation, this.source, this.key, this.data));
+  }
+}
+
 export function lazyEvent(
   topic: DeclaredTopic,
   utcTime: Date,
@@ -101,27 +129,7 @@ export function lazyEvent(
   key: readonly Item[],
   data: readonly Item[],
 ): PublishedEvent {
-  let id: string | undefined | null = null;
-  let topicXml: Xml | undefined;
-  let message: Xml | undefined;
-  return {
-    topic,
-    utcTime,
-    propertyOperation,
-    source,
-    key,
-    data,
-    get propertyId() {
-      if (id === null) id = topic.isProperty ? propertyIdentity(topic.key, source, key) : undefined;
-      return id;
-    },
-    get topicXml() {
-      return (topicXml ??= el('wsnt:Topic', topic.text, { Dialect: TOPIC_DIALECT_CONCRETE_SET, ...topic.xmlns }));
-    },
-    get messageXml() {
-      return (message ??= messageXml(utcTime, propertyOperation, source, key, data));
-    },
-  };
+  return new LazyEvent(topic, utcTime, propertyOperation, source, key, data);
 }
 
 /** The same event with other Data items (a subscription's select filter), serialized lazily. */
@@ -132,7 +140,18 @@ export function withData(ev: PublishedEvent, data: readonly Item[]): PublishedEv
 /** The same event with another PropertyOperation (Initialized re-sends at synchronization points). */
 export function withOperation(ev: PublishedEvent, op: PropertyOperation): PublishedEvent {
   if (ev.propertyOperation === op) return ev;
-  return { ...ev, propertyOperation: op, messageXml: messageXml(ev.utcTime, op, ev.source, ev.key, ev.data) };
+  // Field by field: `ev` may be a LazyEvent, whose getters a spread would not copy.
+  return {
+    topic: ev.topic,
+    utcTime: ev.utcTime,
+    propertyOperation: op,
+    source: ev.source,
+    key: ev.key,
+    data: ev.data,
+    propertyId: ev.propertyId,
+    topicXml: ev.topicXml,
+    messageXml: messageXml(ev.utcTime, op, ev.source, ev.key, ev.data),
+  };
 }
 
 export function propertyIdentity(topicKey: string, source: readonly Item[], key: readonly Item[]): string {

@@ -5,10 +5,10 @@ Usage: zeep_client.py WSDL_DIR ADDRESS USER PASSWORD  — prints one JSON docume
 import json
 import os
 import sys
-import xml.etree.ElementTree as ET
 
 from zeep import Client, Settings
-from zeep.transports import Transport
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "helpers", "python"))
+from zeep_offline import OfflineTransport  # noqa: E402
 from zeep.wsse.username import UsernameToken
 from requests import Session
 from requests.auth import HTTPDigestAuth
@@ -19,39 +19,13 @@ out = {}
 settings = Settings(strict=True, xml_huge_tree=False)
 
 
-class OfflineTransport(Transport):
-    """Resolves the remote schema locations the ONVIF WSDLs import from vendor/onvif/catalog.xml:
-    the test never touches the network."""
-
-    def __init__(self, catalog, **kwargs):
-        super().__init__(**kwargs)
-        base = os.path.dirname(catalog)
-        ns = {"c": "urn:oasis:names:tc:entity:xmlns:xml:catalog"}
-        self.map = {e.get("name"): os.path.join(base, e.get("uri")) for e in ET.parse(catalog).getroot().findall("c:uri", ns)}
-
-    def load(self, url):
-        local = self.map.get(url) or self.map.get(url.rstrip("/"))
-        if not local and (url.startswith("http://") or url.startswith("https://")):
-            # Relative imports inside a catalogued schema resolve against its remote URL
-            # (e.g. b-2.xsd's "ws-addr.xsd"); the vendored copies sit side by side in external/.
-            candidate = os.path.join(os.path.dirname(CATALOG), "external", url.rsplit("/", 1)[-1])
-            local = candidate if os.path.isfile(candidate) else None
-        if local:
-            with open(local, "rb") as f:
-                return f.read()
-        if url.startswith("http://") or url.startswith("https://"):
-            raise RuntimeError(f"refusing to fetch {url}: not in the schema catalog")
-        return super().load(url)
-
-
-CATALOG = os.path.join(os.path.dirname(wsdl_dir), "catalog.xml")
 
 
 def device_client(wsse=None, auth=None):
     session = Session()
     session.auth = auth
     client = Client(f"{wsdl_dir}/ver10/device/wsdl/devicemgmt.wsdl", wsse=wsse, settings=settings,
-                    transport=OfflineTransport(CATALOG, session=session))
+                    transport=OfflineTransport(os.path.dirname(wsdl_dir), session=session))
     return client.create_service("{http://www.onvif.org/ver10/device/wsdl}DeviceBinding", address)
 
 

@@ -8,47 +8,20 @@ PullMessages gets after Unsubscribe.
 import json
 import os
 import sys
-import xml.etree.ElementTree as ET
 from datetime import timedelta
 
 from lxml import etree
 from zeep import Client, Settings
 from zeep.plugins import HistoryPlugin
-from zeep.transports import Transport
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "helpers", "python"))
+from zeep_offline import OfflineTransport  # noqa: E402
 from zeep.wsse.username import UsernameToken
 
 wsdl_dir, address, user, password = sys.argv[1:5]
 VENDOR = os.path.dirname(wsdl_dir)
-CATALOG = os.path.join(VENDOR, "catalog.xml")
 TEV = "http://www.onvif.org/ver10/events/wsdl"
 WSNT = "http://docs.oasis-open.org/wsn/b-2"
 TT = "http://www.onvif.org/ver10/schema"
-
-
-class OfflineTransport(Transport):
-    """Serves every remote schema/WSDL location the event WSDL imports from vendor/onvif: the
-    catalog's entries, then OASIS and W3C documents (and the relative imports between them,
-    which resolve against their remote base) by file name from external/. Anything else remote
-    is refused, so the test never touches the network."""
-
-    OFFLINE_HOSTS = ("docs.oasis-open.org", "www.w3.org")
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        ns = {"c": "urn:oasis:names:tc:entity:xmlns:xml:catalog"}
-        self.map = {e.get("name"): os.path.join(VENDOR, e.get("uri")) for e in ET.parse(CATALOG).getroot().findall("c:uri", ns)}
-
-    def load(self, url):
-        local = self.map.get(url) or self.map.get(url.rstrip("/"))
-        host = url.split("/")[2] if "://" in url else ""
-        if not local and host in self.OFFLINE_HOSTS:
-            local = os.path.join(VENDOR, "external", url.rstrip("/").rsplit("/", 1)[-1])
-        if local and os.path.exists(local):
-            with open(local, "rb") as f:
-                return f.read()
-        if url.startswith("http://") or url.startswith("https://"):
-            raise RuntimeError(f"refusing to fetch {url}: not available offline")
-        return super().load(url)
 
 
 # zeep drops the text of wsnt:Topic (a mixed-content type with a wildcard), a known zeep
@@ -59,7 +32,7 @@ client = Client(
     plugins=[history],
     wsse=UsernameToken(user, password, use_digest=True),
     settings=Settings(strict=True, xml_huge_tree=False),
-    transport=OfflineTransport(timeout=10, operation_timeout=60),
+    transport=OfflineTransport(VENDOR, timeout=10, operation_timeout=60),
 )
 out = {}
 

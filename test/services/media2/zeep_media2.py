@@ -7,39 +7,18 @@ vendor/onvif/catalog.xml, anything else is refused.
 import json
 import os
 import sys
-import xml.etree.ElementTree as ET
 
 from zeep import Client, Settings
-from zeep.transports import Transport
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "helpers", "python"))
+from zeep_offline import OfflineTransport  # noqa: E402
 from zeep.wsse.username import UsernameToken
 
 wsdl_dir, address, user, password = sys.argv[1:5]
-CATALOG = os.path.join(os.path.dirname(wsdl_dir), "catalog.xml")
 out = {}
 
 
-class OfflineTransport(Transport):
-    def __init__(self, catalog, **kwargs):
-        super().__init__(**kwargs)
-        base = os.path.dirname(catalog)
-        ns = {"c": "urn:oasis:names:tc:entity:xmlns:xml:catalog"}
-        self.map = {e.get("name"): os.path.join(base, e.get("uri")) for e in ET.parse(catalog).getroot().findall("c:uri", ns)}
-
-    def load(self, url):
-        local = self.map.get(url) or self.map.get(url.rstrip("/"))
-        if not local and (url.startswith("http://") or url.startswith("https://")):
-            candidate = os.path.join(os.path.dirname(CATALOG), "external", url.rsplit("/", 1)[-1])
-            local = candidate if os.path.isfile(candidate) else None
-        if local:
-            with open(local, "rb") as f:
-                return f.read()
-        if url.startswith("http://") or url.startswith("https://"):
-            raise RuntimeError(f"refusing to fetch {url}: not in the schema catalog")
-        return super().load(url)
-
-
 client = Client(f"{wsdl_dir}/ver20/media/wsdl/media.wsdl", wsse=UsernameToken(user, password, use_digest=True),
-                settings=Settings(strict=True, xml_huge_tree=False), transport=OfflineTransport(CATALOG))
+                settings=Settings(strict=True, xml_huge_tree=False), transport=OfflineTransport(os.path.dirname(wsdl_dir)))
 svc = client.create_service("{http://www.onvif.org/ver20/media/wsdl}Media2Binding", address)
 
 
