@@ -158,7 +158,8 @@ class Reader {
     } else if (this.#step === 'setup') {
       this.#session = (/session:\s*([^;\r\n]+)/i.exec(head)?.[1] ?? '').trim();
       this.#step = 'play';
-      this.#send('PLAY', this.#base, `Session: ${this.#session}\r\nRange: npt=0.000-\r\n`);
+      // No Range: on a shared, seekable media a Range would seek it for every viewer.
+      this.#send('PLAY', this.#base, `Session: ${this.#session}\r\n`);
     } else if (this.#step === 'play') {
       this.#step = 'done';
       this.playing = true;
@@ -180,8 +181,10 @@ await new Promise<void>((resolve) => {
   setTimeout(resolve, HANDSHAKE_TIMEOUT_MS).unref();
   let started = 0;
   const next = (): void => {
-    // Open connections in waves so the handshakes do not all land at once.
-    while (started < n && started - playing - failures.length < 32) {
+    // The first reader alone (the server prepares its media), then the others in waves of 32
+    // concurrent handshakes.
+    const wave = playing === 0 ? 1 : 32;
+    while (started < n && started - playing - failures.length < wave) {
       started++;
       readers.push(
         new Reader(
@@ -215,6 +218,7 @@ const result = {
   n,
   playing,
   failures: failures.length + (n - playing - failures.length),
+  failureReasons: [...new Set(failures)].slice(0, 5),
   closedEarly: readers.filter((r) => r.closed).length,
   packets: inWindow.reduce((a, b) => a + b, 0),
   minPackets: Math.min(...inWindow),

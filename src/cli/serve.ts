@@ -34,16 +34,18 @@ export function configFromFlags(flags: ServeFlags): VigilConfig {
 }
 
 export async function serve(flags: ServeFlags): Promise<void> {
-  const config = configFromFlags(flags);
+  let config = configFromFlags(flags);
   const log = pino({ level: config.log.level, base: { app: 'vigil' } }, pino.destination(2));
-  let node = await VigilNode.start(config, log, { adminPassword: process.env.VIGIL_ADMIN_PASSWORD });
-  announce(node);
-
+  // Signal handlers come first: anyone who sees the "ready" banner may signal at once (stdout to
+  // a pipe is synchronous on Linux, so the reader can act before the next line here runs).
+  let node: VigilNode | undefined;
   let stopping = false;
   const shutdown = (signal: string): void => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
+    // During start-up there is nothing to stop yet; the start path checks `stopping`.
+    if (!node) return;
     node.stop().then(
       () => process.exit(0),
       (err: unknown) => {
@@ -55,14 +57,25 @@ export async function serve(flags: ServeFlags): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGHUP', () => {
+    if (!node) return;
     try {
-      const diff = node.cameras.applyConfig(configFromFlags(flags).cameras);
+      const next = configFromFlags(flags);
+      const diff = node.cameras.applyConfig(next.cameras);
+      // Only `cameras:` applies now; a SystemReboot restarts with the cameras as reloaded.
+      config = { ...config, cameras: next.cameras };
       log.info({ signal: 'SIGHUP', ...diff }, 'configuration reloaded: cameras applied');
     } catch (err) {
       // A broken file must not take the node down: it keeps running with what it has.
       log.error({ err: err instanceof ConfigError ? err.message : err }, 'configuration reload failed; cameras unchanged');
     }
   });
+
+  node = await VigilNode.start(config, log, { adminPassword: process.env.VIGIL_ADMIN_PASSWORD });
+  if (stopping) {
+    await node.stop();
+    process.exit(0);
+  }
+  announce(node);
 
   const arm = (n: VigilNode): void =>
     n.onReboot(() => {

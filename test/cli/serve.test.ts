@@ -36,7 +36,7 @@ async function waitFor(out: () => string, re: RegExp, exited: Promise<unknown>):
 
 function configFile(dir: string): string {
   const f = join(dir, 'vigil.yaml');
-  writeFileSync(f, 'listen: 127.0.0.1\nhttp: { port: 0 }\nhttps: { port: 0 }\ndiscovery: { enabled: false }\nlog: { level: warn }\n');
+  writeFileSync(f, 'listen: 127.0.0.1\nhttp: { port: 0 }\nhttps: { port: 0 }\nrtsp: { port: 0 }\ndiscovery: { enabled: false }\nlog: { level: info }\n');
   return f;
 }
 
@@ -62,6 +62,15 @@ test('first start: data dir, certificates, URLs and a one-time generated admin p
     assert.doesNotMatch(second.out(), /password/i, 'the password is shown only on first start');
     const r2 = await post(url2, envelope(`<GetDeviceInformation xmlns="${TDS}"/>`, usernameTokenHeader({ username: 'admin', password })));
     assert.equal(r2.status, 200);
+    // SystemReboot answers first, then the node restarts in-process and serves again.
+    const reboot = await post(url2, envelope(`<SystemReboot xmlns="${TDS}"/>`, usernameTokenHeader({ username: 'admin', password })));
+    assert.equal(reboot.status, 200);
+    assert.match(reboot.body, /<tds:Message>/);
+    const readyTwice = /Vigil is ready[\s\S]*Vigil is ready[\s\S]*device service: (http:\/\/\S+)/;
+    const url3 = (await waitFor(second.out, readyTwice, second.exited))[1]!.replace(/\/\/[^:/]+:/, '//127.0.0.1:');
+    const r3 = await post(url3, envelope(`<GetDeviceInformation xmlns="${TDS}"/>`, usernameTokenHeader({ username: 'admin', password })));
+    assert.equal(r3.status, 200);
+    assert.match(second.out(), /SystemReboot: restarting node/);
     second.proc.kill('SIGINT');
     assert.equal(await second.exited, 0);
   } finally {
