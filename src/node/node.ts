@@ -41,7 +41,7 @@ import { CameraControl } from './camera-control.js';
 import { listenControl, type ControlServer } from './control-socket.js';
 import { motionAlarmPublisher } from '../southbound/simulated/motion-events.js';
 import { realTimers } from '../southbound/simulated/source.js';
-import type { MediaDeps } from '../services/media2/deps.js';
+import { SNAPSHOT_PATH_PREFIX, type MediaDeps } from '../services/media2/deps.js';
 import { createMedia2Service } from '../services/media2/index.js';
 import { snapshotRoute } from '../services/media2/snapshot-route.js';
 import { createMediaService } from '../services/media/index.js';
@@ -189,7 +189,7 @@ export class VigilNode {
     };
     this.engine.register(createMedia2Service(mediaDeps));
     this.engine.register(createMediaService(mediaDeps));
-    this.frontend.addRoute(snapshotRoute(mediaDeps, auth));
+    this.frontend.addRoute(SNAPSHOT_PATH_PREFIX, snapshotRoute(mediaDeps, auth));
     this.setLiveDirectory(mediaDirectory(this.media));
   }
 

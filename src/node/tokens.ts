@@ -29,15 +29,18 @@ function fitsAsLocal(token: string): boolean {
 }
 
 export class TokenMap {
-  readonly #db: Db;
   readonly #prefixByDevice = new Map<string, string>();
   readonly #deviceByPrefix = new Map<string, string>();
   /** `${deviceId}\n${deviceToken}` → local token, and the reverse. */
   readonly #toLocal = new Map<string, string>();
   readonly #toDevice = new Map<string, string>();
+  readonly #insertMapping;
+  readonly #upsertPrefix;
 
   constructor(db: Db) {
-    this.#db = db;
+    // Prepared once: a first start with thousands of cameras mints a token per resource.
+    this.#insertMapping = db.prepare('INSERT INTO token_map (device_id, device_token, local_token) VALUES (?, ?, ?)');
+    this.#upsertPrefix = db.prepare('INSERT INTO device_prefixes (device_id, prefix) VALUES (?, ?) ON CONFLICT(device_id) DO UPDATE SET prefix = excluded.prefix');
     for (const r of db.prepare('SELECT device_id, prefix FROM device_prefixes').all() as { device_id: string; prefix: string }[]) {
       this.#prefixByDevice.set(r.device_id, r.prefix);
       this.#deviceByPrefix.set(r.prefix, r.device_id);
@@ -78,7 +81,7 @@ export class TokenMap {
   }
 
   #setPrefix(deviceId: string, prefix: string, old: string | undefined): void {
-    this.#db.prepare('INSERT INTO device_prefixes (device_id, prefix) VALUES (?, ?) ON CONFLICT(device_id) DO UPDATE SET prefix = excluded.prefix').run(deviceId, prefix);
+    this.#upsertPrefix.run(deviceId, prefix);
     if (old !== undefined) this.#deviceByPrefix.delete(old);
     this.#prefixByDevice.set(deviceId, prefix);
     this.#deviceByPrefix.set(prefix, deviceId);
@@ -97,7 +100,7 @@ export class TokenMap {
     let local = this.#toLocal.get(key);
     if (local === undefined) {
       local = fitsAsLocal(deviceToken) && !this.#toDevice.has(`${deviceId}\n${deviceToken}`) ? deviceToken : this.#mintLocal(deviceId, deviceToken);
-      this.#db.prepare('INSERT INTO token_map (device_id, device_token, local_token) VALUES (?, ?, ?)').run(deviceId, deviceToken, local);
+      this.#insertMapping.run(deviceId, deviceToken, local);
       this.#toLocal.set(key, local);
       this.#toDevice.set(`${deviceId}\n${local}`, deviceToken);
     }

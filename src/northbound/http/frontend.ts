@@ -45,7 +45,7 @@ export class HttpFrontend {
   readonly #engine: SoapEngine;
   readonly #log: Logger;
   readonly #opts: FrontendOptions;
-  readonly #routes: Route[] = [];
+  readonly #routes: { prefix: string; route: Route }[] = [];
   #sniffer: ConnectionSniffer | undefined;
 
   constructor(engine: SoapEngine, log: Logger, opts: Partial<FrontendOptions> = {}) {
@@ -54,8 +54,12 @@ export class HttpFrontend {
     this.#opts = { maxBodyBytes: 1024 * 1024, ...opts };
   }
 
-  addRoute(route: Route): void {
-    this.#routes.push(route);
+  /**
+   * Adds a route for requests whose path starts with `pathPrefix`. Routes are tried in the order
+   * added; only matching ones run, so SOAP requests pay nothing for them.
+   */
+  addRoute(pathPrefix: string, route: Route): void {
+    this.#routes.push({ prefix: pathPrefix, route });
   }
 
   setConnectionSniffer(sniffer: ConnectionSniffer | undefined): void {
@@ -105,10 +109,11 @@ export class HttpFrontend {
       return;
     }
     const ctx = this.contextOf(conn, req);
-    for (const route of this.#routes) {
-      if (await route(ctx, req, res)) return;
+    const q = ctx.url.indexOf('?');
+    const path = q < 0 ? ctx.url : ctx.url.substring(0, q);
+    for (const { prefix, route } of this.#routes) {
+      if (path.startsWith(prefix) && (await route(ctx, req, res))) return;
     }
-    const path = ctx.url.split('?')[0]!;
     if (!this.#engine.servesPath(path)) {
       sendText(res, 404, `no such endpoint: ${path}\n`);
       return;
@@ -142,7 +147,9 @@ export function sendText(res: AnyResponse, status: number, text: string): void {
 /** Writes a complete response with Content-Length (no chunked encoding: one write for small replies). */
 export function sendReply(res: AnyResponse, status: number, headers: Record<string, string | string[]>, body: string | Buffer): void {
   const buf = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-  res.writeHead(status, { ...headers, 'content-length': buf.length });
+  for (const name in headers) res.setHeader(name, headers[name]!);
+  res.setHeader('content-length', buf.length);
+  res.writeHead(status);
   res.end(buf);
 }
 
