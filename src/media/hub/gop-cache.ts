@@ -4,12 +4,12 @@
  * for the next keyframe. Bounded in bytes: a GOP larger than the bound is not cached (new
  * viewers then wait for, and the hub asks for, the next keyframe).
  */
-import type { HubPacket } from './packet.js';
+import type { PacketBatch } from './packet.js';
 
 export class GopCache {
   readonly track: number;
   readonly #maxBytes: number;
-  #packets: HubPacket[] = [];
+  #batches: PacketBatch[] = [];
   #bytes = 0;
   #valid = false;
   #keyframeWallclockMs = 0;
@@ -23,30 +23,28 @@ export class GopCache {
     return this.#bytes;
   }
 
-  /** Adds one access unit's packets. */
-  add(packets: readonly HubPacket[], keyframe: boolean, wallclockMs: number): void {
-    if (keyframe) {
-      this.#packets = [];
+  /** Adds one access unit. */
+  add(batch: PacketBatch, wallclockMs: number): void {
+    if (batch.resumable) {
+      this.#batches = [];
       this.#bytes = 0;
       this.#valid = true;
       this.#keyframeWallclockMs = wallclockMs;
     }
     if (!this.#valid) return;
-    for (const p of packets) {
-      this.#packets.push(p);
-      this.#bytes += p.byteLength;
-    }
+    this.#batches.push(batch);
+    this.#bytes += batch.byteLength;
     if (this.#bytes > this.#maxBytes) this.clear();
   }
 
   /** The cached GOP (starting with a keyframe) and its keyframe's capture time, if any. */
-  snapshot(): { packets: readonly HubPacket[]; keyframeWallclockMs: number } | undefined {
-    if (!this.#valid || this.#packets.length === 0) return undefined;
-    return { packets: this.#packets.slice(), keyframeWallclockMs: this.#keyframeWallclockMs };
+  snapshot(): { batches: readonly PacketBatch[]; keyframeWallclockMs: number } | undefined {
+    if (!this.#valid || this.#batches.length === 0) return undefined;
+    return { batches: this.#batches.slice(), keyframeWallclockMs: this.#keyframeWallclockMs };
   }
 
   clear(): void {
-    this.#packets = [];
+    this.#batches = [];
     this.#bytes = 0;
     this.#valid = false;
   }

@@ -1,10 +1,11 @@
 /**
- * One RTP packet as the hub fans it out: the header is serialized once (with the payload's first
- * few bytes, e.g. an FU-A header, so a reader writes two pieces per packet), the rest of the
- * payload is the packetizer's views into the source's frame, and every reader gets these very
- * objects. Transports that frame packets (RTSP interleaved, RFC 2326 §10.12) ask for a
- * `$ channel length` + RTP header prefix, which is built once per channel and cached on the
- * packet, so readers on the same channel share it too.
+ * What the hub fans out. Each RTP packet is marshalled once: a head buffer (RTP header plus the
+ * payload's first few bytes, e.g. an FU-A header) and the packetizer's views into the source's
+ * frame. The packets of one access unit travel together as a PacketBatch; for RTSP interleaved
+ * transports (RFC 2326 §10.12) the batch builds its `$ channel length` framed byte stream once
+ * per channel number, so every reader on that channel writes the very same buffer: one write per
+ * frame per reader and no per-reader copy. UDP readers send each packet's head and payload views
+ * with one gathered send.
  */
 import { Buffer } from 'node:buffer';
 import { INTERLEAVED_HEADER_SIZE, INTERLEAVED_MAGIC } from '../../protocol/rtsp/interleaved.js';
@@ -21,19 +22,9 @@ export class HubPacket {
   readonly sequenceNumber: number;
   /** 32-bit RTP timestamp on the wire. */
   readonly rtpTimestamp: number;
-  /**
-   * A reader that skipped packets of this track may resume here: the first packet of an access
-   * unit that decodes on its own (an IDR/IRAP for H.264/H.265, any frame otherwise).
-   */
-  readonly resumable: boolean;
-  // Two cached interleaved prefixes: nearly every reader uses channel 2·track (or 0).
-  #channelA = -1;
-  #prefixA: Buffer | undefined;
-  #channelB = -1;
-  #prefixB: Buffer | undefined;
   #datagram: readonly Uint8Array[] | undefined;
 
-  constructor(track: number, header: Buffer, payload: readonly Uint8Array[], sequenceNumber: number, rtpTimestamp: number, resumable: boolean) {
+  constructor(track: number, header: Buffer, payload: readonly Uint8Array[], sequenceNumber: number, rtpTimestamp: number) {
     this.track = track;
     this.header = header;
     this.payload = payload;
@@ -42,31 +33,70 @@ export class HubPacket {
     this.byteLength = length;
     this.sequenceNumber = sequenceNumber;
     this.rtpTimestamp = rtpTimestamp;
-    this.resumable = resumable;
   }
 
   /** Header and payload pieces, for a gathered send (UDP); built once, shared by every reader. */
   get datagram(): readonly Uint8Array[] {
     return (this.#datagram ??= [this.header, ...this.payload]);
   }
+}
 
-  /** `$`, channel, 16-bit length, then the RTP header: what precedes the payload on an RTSP connection. */
-  interleavedPrefix(channel: number): Buffer {
-    if (channel === this.#channelA) return this.#prefixA!;
-    if (channel === this.#channelB) return this.#prefixB!;
-    const prefix = Buffer.allocUnsafe(INTERLEAVED_HEADER_SIZE + this.header.length);
-    prefix[0] = INTERLEAVED_MAGIC;
-    prefix[1] = channel;
-    prefix.writeUInt16BE(this.byteLength, 2);
-    prefix.set(this.header, INTERLEAVED_HEADER_SIZE);
-    if (this.#prefixA === undefined) {
+/** The packets of one access unit (video frame, audio frame(s), metadata document) of one track. */
+export class PacketBatch {
+  readonly track: number;
+  readonly packets: readonly HubPacket[];
+  /** Sum of the packets' byteLength. */
+  readonly byteLength: number;
+  /**
+   * A reader that skipped packets of this track may resume here: an access unit that decodes on
+   * its own (an IDR/IRAP for H.264/H.265, any frame of the other formats).
+   */
+  readonly resumable: boolean;
+  // Two cached framings: nearly every reader of a track uses the same channel (2·track or 0).
+  #channelA = -1;
+  #framedA: Buffer | undefined;
+  #channelB = -1;
+  #framedB: Buffer | undefined;
+
+  constructor(track: number, packets: readonly HubPacket[], resumable: boolean) {
+    this.track = track;
+    this.packets = packets;
+    this.resumable = resumable;
+    let length = 0;
+    for (const p of packets) length += p.byteLength;
+    this.byteLength = length;
+  }
+
+  get firstSequenceNumber(): number {
+    return this.packets[0]!.sequenceNumber;
+  }
+
+  /** Every packet as an interleaved frame (`$`, channel, 16-bit length, packet) in one buffer. */
+  interleaved(channel: number): Buffer {
+    if (channel === this.#channelA) return this.#framedA!;
+    if (channel === this.#channelB) return this.#framedB!;
+    const out = Buffer.allocUnsafe(this.packets.length * INTERLEAVED_HEADER_SIZE + this.byteLength);
+    let at = 0;
+    for (const p of this.packets) {
+      out[at] = INTERLEAVED_MAGIC;
+      out[at + 1] = channel;
+      out.writeUInt16BE(p.byteLength, at + 2);
+      at += INTERLEAVED_HEADER_SIZE;
+      out.set(p.header, at);
+      at += p.header.length;
+      for (const part of p.payload) {
+        out.set(part, at);
+        at += part.length;
+      }
+    }
+    if (this.#framedA === undefined) {
       this.#channelA = channel;
-      this.#prefixA = prefix;
+      this.#framedA = out;
     } else {
       this.#channelB = channel;
-      this.#prefixB = prefix;
+      this.#framedB = out;
     }
-    return prefix;
+    return out;
   }
 }
 

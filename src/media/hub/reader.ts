@@ -1,24 +1,27 @@
 /**
  * One viewer of a hub, whatever carries its packets (RTSP interleaved, UDP, WebSocket,
- * multicast). The hub hands it the shared packets of each access unit; the reader decides, from
+ * multicast). The hub hands it the shared batch of each access unit; the reader decides, from
  * how many bytes its transport still holds, whether to write them or skip:
  *
  * - The transport's queue is the bounded queue. Over `maxQueuedBytes` the reader falls behind:
  *   the access unit is dropped and every track of the reader waits for its next resumable
- *   packet (a keyframe for video), written only once the queue has drained to half the limit.
+ *   access unit (a keyframe for video), written only once the queue has drained to half the limit.
  *   Drops are counted; memory per reader stays within the limit whatever the viewer does.
  * - A reader that stays behind for `stallTimeoutMs` is closed through its writer.
  * - Writing never blocks and never waits for a reader, so one slow viewer cannot delay the
  *   source or the others.
  */
-import type { HubPacket } from './packet.js';
+import type { PacketBatch } from './packet.js';
 
 export interface PacketWriter {
   /** Bytes accepted but not yet handed to the operating system. */
   readonly queuedBytes: number;
-  /** Writes `packets[from..]` (one track, in order) in one go. */
-  writeRtp(packets: readonly HubPacket[], from: number): void;
+  /** Writes one access unit's packets, in order. */
+  writeRtp(batch: PacketBatch): void;
   writeRtcp(track: number, rtcp: Uint8Array): void;
+  /** Optional: hold writes until uncork() (a burst such as a GOP replay goes out as one write). */
+  cork?(): void;
+  uncork?(): void;
   /** The hub gives up on this reader (it stayed behind beyond the deadline). */
   close(reason: 'stalled'): void;
 }
@@ -96,11 +99,10 @@ export class HubReader {
     return this.#behindSince;
   }
 
-  /** Offers one access unit's packets (all of one track). */
-  deliver(packets: readonly HubPacket[], nowMs: number): void {
-    const first = packets[0];
-    if (this.#closed || first === undefined) return;
-    const track = first.track;
+  /** Offers one access unit. */
+  deliver(batch: PacketBatch, nowMs: number): void {
+    if (this.#closed) return;
+    const track = batch.track;
     const state = this.#state.get(track);
     if (state === undefined) return;
     const queued = this.writer.queuedBytes;
@@ -109,28 +111,25 @@ export class HubReader {
     const limit = this.#limits.maxQueuedBytes + this.#burst;
     if (queued > limit) {
       this.#fallBehind(nowMs);
-      this.stats.packetsDropped += packets.length;
+      this.stats.packetsDropped += batch.packets.length;
       return;
     }
     if (this.#behindSince !== undefined) {
       // Hysteresis: resume only once the backlog has really drained.
       if (queued > limit / 2) {
-        this.stats.packetsDropped += packets.length;
+        this.stats.packetsDropped += batch.packets.length;
         return;
       }
       this.#behindSince = undefined;
     }
-    let from = 0;
     if (state !== TrackState.Flowing) {
-      from = indexOfResumable(packets);
-      if (from < 0) {
-        if (state === TrackState.Skipping) this.stats.packetsDropped += packets.length;
+      if (!batch.resumable) {
+        if (state === TrackState.Skipping) this.stats.packetsDropped += batch.packets.length;
         return;
       }
-      if (state === TrackState.Skipping) this.stats.packetsDropped += from;
       this.#state.set(track, TrackState.Flowing);
     }
-    this.#write(packets, from);
+    this.#write(batch);
     if (state === TrackState.Initial) this.#sendReport(track, nowMs);
   }
 
@@ -140,15 +139,17 @@ export class HubReader {
     this.writer.writeRtcp(track, rtcp);
   }
 
-  /** Writes a cached GOP at start; its size is allowed on top of the queue limit until drained. */
-  replay(packets: readonly HubPacket[], nowMs: number): void {
-    const first = packets[0];
+  /** Writes a cached GOP at start (one burst); its size is allowed on top of the queue limit until drained. */
+  replay(batches: readonly PacketBatch[], nowMs: number): void {
+    const first = batches[0];
     if (this.#closed || first === undefined || this.#state.get(first.track) !== TrackState.Initial) return;
     let bytes = 0;
-    for (const p of packets) bytes += p.byteLength;
+    for (const b of batches) bytes += b.byteLength;
     this.#burst = bytes;
     this.#state.set(first.track, TrackState.Flowing);
-    this.#write(packets, 0);
+    this.writer.cork?.();
+    for (const b of batches) this.#write(b);
+    this.writer.uncork?.();
     this.#sendReport(first.track, nowMs);
   }
 
@@ -172,19 +173,14 @@ export class HubReader {
     for (const [track, state] of this.#state) if (state === TrackState.Flowing) this.#state.set(track, TrackState.Skipping);
   }
 
-  #write(packets: readonly HubPacket[], from: number): void {
-    this.writer.writeRtp(packets, from);
-    this.stats.packetsSent += packets.length - from;
-    for (let i = from; i < packets.length; i++) this.stats.bytesSent += packets[i]!.byteLength;
+  #write(batch: PacketBatch): void {
+    this.writer.writeRtp(batch);
+    this.stats.packetsSent += batch.packets.length;
+    this.stats.bytesSent += batch.byteLength;
   }
 
   #sendReport(track: number, nowMs: number): void {
     const report = this.#host.senderReport(track, nowMs);
     if (report) this.writer.writeRtcp(track, report);
   }
-}
-
-function indexOfResumable(packets: readonly HubPacket[]): number {
-  for (let i = 0; i < packets.length; i++) if (packets[i]!.resumable) return i;
-  return -1;
 }

@@ -1,7 +1,7 @@
 /**
  * The media plane of one live source: one source, many readers. Each frame is packetized once
- * per track (TrackSender) and the same packet objects go to every reader (HubReader applies the
- * per-reader queue bound). The hub also keeps the current GOP of the main video track for late
+ * per track (TrackSender) and the same batch of packet objects goes to every reader (HubReader
+ * applies the per-reader queue bound). The hub also keeps the current GOP of the main video track for late
  * joiners, sends RTCP sender reports (after a reader's first packet of a track, then every few
  * seconds), acts on receiver feedback (PLI → keyframe request) and runs the source only while
  * someone holds it, with a short linger so a reconnecting viewer does not restart the camera.
@@ -132,7 +132,7 @@ export class StreamHub implements ReaderHost {
     const gop = this.#gop && reader.tracks.has(this.#gop.track) ? this.#gop.snapshot() : undefined;
     if (!gop) return this.liveStart(reader.tracks);
     const start = this.liveStart(reader.tracks, gop.keyframeWallclockMs);
-    const first = gop.packets[0]!;
+    const first = gop.batches[0]!.packets[0]!;
     for (const t of start.tracks) {
       if (t.track !== this.#gop!.track) continue;
       t.sequenceNumber = first.sequenceNumber;
@@ -161,7 +161,7 @@ export class StreamHub implements ReaderHost {
     this.#startSource();
     const now = this.#opts.now();
     const gop = this.#gop && reader.tracks.has(this.#gop.track) ? this.#gop.snapshot() : undefined;
-    if (gop) reader.replay(gop.packets, now);
+    if (gop) reader.replay(gop.batches, now);
     else if (this.#gop && reader.tracks.has(this.#gop.track)) this.requestKeyframe();
   }
 
@@ -256,19 +256,19 @@ export class StreamHub implements ReaderHost {
       this.stats.frameErrors++;
       return;
     }
-    let packets;
+    let batch;
     try {
-      packets = sender.packetize(frame);
+      batch = sender.packetize(frame);
     } catch (err) {
       this.stats.frameErrors++;
       this.#opts.log?.debug({ err, source: this.source.id, track: frame.track }, 'frame dropped');
       return;
     }
-    if (packets.length === 0) return;
-    this.stats.packetsOut += packets.length;
-    if (this.#gop?.track === frame.track) this.#gop.add(packets, frame.keyframe, frame.wallclockMs);
+    if (!batch) return;
+    this.stats.packetsOut += batch.packets.length;
+    if (this.#gop?.track === frame.track) this.#gop.add(batch, frame.wallclockMs);
     const now = this.#opts.now();
-    for (const reader of this.#readers) reader.deliver(packets, now);
+    for (const reader of this.#readers) reader.deliver(batch, now);
   }
 
   #housekeeping(): void {

@@ -16,7 +16,7 @@ import { RtpSequencer } from '../../protocol/rtp/sequencer.js';
 import { SenderReportState } from '../../protocol/rtp/sender-report.js';
 import { cnameSdes, serializeRtcp } from '../../protocol/rtp/rtcp.js';
 import type { MediaFrame, TrackInfo } from '../live.js';
-import { HubPacket } from './packet.js';
+import { HubPacket, PacketBatch } from './packet.js';
 
 /** Static payload types where RFC 3551 defines one, else dynamic 96 + track index. */
 export function payloadTypeFor(info: TrackInfo, index: number): number {
@@ -65,26 +65,27 @@ export class TrackSender {
   }
 
   /**
-   * Packetizes one frame. Keyframes of H.264/H.265 get the latest parameter sets in front when
-   * they lack them, so a reader that starts (or resumes) there can decode at once. Throws the
-   * packetizer's errors (e.g. a JPEG RFC 2435 cannot carry) and RangeError for bad timestamps.
+   * Packetizes one frame into one batch (undefined when it yields no packet). Keyframes of
+   * H.264/H.265 get the latest parameter sets in front when they lack them, so a reader that
+   * starts (or resumes) there can decode at once. Throws the packetizer's errors (e.g. a JPEG
+   * RFC 2435 cannot carry) and RangeError for bad timestamps.
    */
-  packetize(frame: MediaFrame): HubPacket[] {
+  packetize(frame: MediaFrame): PacketBatch | undefined {
     const data = this.#parameterSets ? this.#parameterSets.complete(frame) : frame.data;
     const parts = this.#packetize(frame, data);
     const rtpTimestamp = this.sequencer.toRtpTimestamp(frame.timestamp);
+    if (parts.length === 0) return undefined;
     this.reports.setAnchor(frame.wallclockMs, rtpTimestamp);
-    const resumable = this.info.kind !== 'video' || frame.keyframe;
-    const out: HubPacket[] = new Array<HubPacket>(parts.length);
+    const packets: HubPacket[] = new Array<HubPacket>(parts.length);
     for (let i = 0; i < parts.length; i++) {
       const part = parts[i]!;
       const fields = this.sequencer.next(part);
       const [head, payload] = marshalHead(fields, part.payload);
-      const packet = new HubPacket(this.index, head, payload, fields.sequenceNumber, fields.timestamp, resumable && i === 0);
+      const packet = new HubPacket(this.index, head, payload, fields.sequenceNumber, fields.timestamp);
       this.reports.onPacketSent(packet.byteLength - rtpHeaderSize(fields));
-      out[i] = packet;
+      packets[i] = packet;
     }
-    return out;
+    return new PacketBatch(this.index, packets, this.info.kind !== 'video' || frame.keyframe);
   }
 
   /** SR + SDES CNAME for wallclock `nowMs`, or undefined before the first frame. */

@@ -283,10 +283,6 @@ class TunnelTransport implements RtspTransport {
     this.#down.cork();
   }
 
-  sendPart(part: Uint8Array, end: boolean): void {
-    this.#down.sendPart(part, end);
-  }
-
   uncork(): void {
     this.#down.uncork();
   }

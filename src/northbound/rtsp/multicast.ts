@@ -6,16 +6,16 @@
  * a lease; the sender stops when no lease is left (ONVIF: when no RTSP session uses the
  * configuration and it was not started through the media service).
  *
- * Groups come from the live directory when it implements `multicastGroup` (the profile's
- * MulticastConfiguration); otherwise each profile gets a stable group in 239.255.0.0/16 derived
- * from its token, ports 50000 + 2·track, TTL 1.
+ * Groups come from the live directory when it implements `multicastGroup` and has one for the
+ * track (the profile's MulticastConfiguration); otherwise each profile gets a stable group in
+ * 239.255.0.0/16 derived from its token, ports 50000 + 2·track, TTL 1.
  */
 import { createHash } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import type { Logger } from 'pino';
 import { VigilError } from '../../core/errors.js';
 import type { LiveSourceDirectory, MulticastControl } from '../../media/live.js';
-import type { HubPacket } from '../../media/hub/packet.js';
+import type { PacketBatch } from '../../media/hub/packet.js';
 import type { HubReader, PacketWriter } from '../../media/hub/reader.js';
 import type { HubRegistry } from '../../media/hub/registry.js';
 import type { StreamHub } from '../../media/hub/stream-hub.js';
@@ -72,12 +72,11 @@ class GroupSender implements PacketWriter {
     return total;
   }
 
-  writeRtp(packets: readonly HubPacket[], from: number): void {
-    const track = packets[from]!.track;
-    const socket = this.#sockets.get(track);
-    const group = this.groups.get(track);
+  writeRtp(batch: PacketBatch): void {
+    const socket = this.#sockets.get(batch.track);
+    const group = this.groups.get(batch.track);
     if (!socket || !group) return;
-    for (let i = from; i < packets.length; i++) socket.send(packets[i]!.datagram as Uint8Array[], group.port, group.address);
+    for (const packet of batch.packets) socket.send(packet.datagram as Uint8Array[], group.port, group.address);
   }
 
   writeRtcp(track: number, rtcp: Uint8Array): void {
@@ -117,14 +116,15 @@ export class MulticastStreams implements MulticastControl {
     this.#opts = opts;
   }
 
-  /** The group of a profile's track, from the directory or the default allocation. */
+  /** The group of a profile's track: the directory's when it has one, else the default allocation. */
   groupFor(profileToken: string, track: number): MulticastGroup | undefined {
     const dir = this.#registry.directory as MulticastDirectory;
     if (typeof dir.multicastGroup === 'function') {
       try {
-        return dir.multicastGroup(profileToken, track);
+        const group = dir.multicastGroup(profileToken, track);
+        if (group) return group;
       } catch {
-        return undefined;
+        // fall back to the default below
       }
     }
     return defaultMulticastGroup(profileToken, track);

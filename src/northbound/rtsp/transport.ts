@@ -4,9 +4,8 @@
  * transport (gortsplib's server_conn / server_tunnel_* split).
  *
  * Writes never block: `queuedBytes` tells how much the transport still holds, and the media
- * plane decides from it whether to skip packets. A message may be written as pieces (`sendPart`)
- * so shared packet buffers go out without being copied; `cork`/`uncork` around a batch turn it
- * into one writev.
+ * plane decides from it whether to skip packets. Shared buffers are written as they are (never
+ * copied per connection); `cork`/`uncork` around a burst turn it into one writev.
  */
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
@@ -33,11 +32,9 @@ export interface RtspTransport {
   /** True when RTP may be sent over UDP to this client (plain and TLS RTSP only). */
   readonly allowsUdp: boolean;
   attach(handlers: TransportHandlers): void;
-  /** One complete message (a response). */
+  /** Bytes for the client: a response, or interleaved frames (a WebSocket message each). */
   send(bytes: Uint8Array): void;
   cork(): void;
-  /** One piece of a message; `end` on its last piece. */
-  sendPart(part: Uint8Array, end: boolean): void;
   uncork(): void;
   close(): void;
 }
@@ -99,10 +96,6 @@ export class SocketTransport implements RtspTransport {
 
   cork(): void {
     this.#socket.cork();
-  }
-
-  sendPart(part: Uint8Array, _end: boolean): void {
-    if (!this.#closed && !this.#ending) this.#socket.write(part);
   }
 
   uncork(): void {
@@ -174,13 +167,9 @@ export class WebSocketTransport implements RtspTransport {
     if (!this.#closed && this.#ws.readyState === this.#ws.OPEN) this.#ws.send(bytes, { binary: true });
   }
 
-  // Corking the socket under ws merges the frames of a batch into one write.
+  // Corking the socket under ws merges the messages of a burst into one write.
   cork(): void {
     this.#socket?.cork();
-  }
-
-  sendPart(part: Uint8Array, end: boolean): void {
-    if (!this.#closed && this.#ws.readyState === this.#ws.OPEN) this.#ws.send(part, { binary: true, fin: end });
   }
 
   uncork(): void {

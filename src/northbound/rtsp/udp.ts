@@ -8,7 +8,7 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { randomInt } from 'node:crypto';
 import { isIPv6 } from 'node:net';
-import type { HubPacket } from '../../media/hub/packet.js';
+import type { PacketBatch } from '../../media/hub/packet.js';
 import type { PacketWriter } from '../../media/hub/reader.js';
 
 export interface UdpDestination {
@@ -103,10 +103,10 @@ export class UdpWriter implements PacketWriter {
     return this.#udp.queuedBytes;
   }
 
-  writeRtp(packets: readonly HubPacket[], from: number): void {
-    const to = this.#destinations.get(packets[from]!.track);
+  writeRtp(batch: PacketBatch): void {
+    const to = this.#destinations.get(batch.track);
     if (!to) return;
-    for (let i = from; i < packets.length; i++) this.#udp.sendRtp(packets[i]!.datagram, to.rtpPort, to.address);
+    for (const packet of batch.packets) this.#udp.sendRtp(packet.datagram, to.rtpPort, to.address);
   }
 
   writeRtcp(track: number, rtcp: Uint8Array): void {

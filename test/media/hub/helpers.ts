@@ -1,6 +1,6 @@
 // Test doubles for the hub: a source driven by hand and a writer that records what it is given.
 import type { FrameSink, LiveSource, MediaFrame, TrackInfo } from '../../../src/media/live.js';
-import type { HubPacket } from '../../../src/media/hub/packet.js';
+import type { HubPacket, PacketBatch } from '../../../src/media/hub/packet.js';
 import type { PacketWriter } from '../../../src/media/hub/reader.js';
 
 export const SPS = Uint8Array.of(0x67, 0x42, 0xc0, 0x1e, 0xd9, 0x00, 0xa0, 0x47, 0xfe, 0xc8);
@@ -65,12 +65,14 @@ export class ManualSource implements LiveSource {
 export class RecordingWriter implements PacketWriter {
   queuedBytes = 0;
   readonly packets: HubPacket[] = [];
+  readonly batches: PacketBatch[] = [];
   readonly rtcp: { track: number; data: Uint8Array }[] = [];
   closedReason: string | undefined;
   onClose: (() => void) | undefined;
 
-  writeRtp(packets: readonly HubPacket[], from: number): void {
-    for (let i = from; i < packets.length; i++) this.packets.push(packets[i]!);
+  writeRtp(batch: PacketBatch): void {
+    this.batches.push(batch);
+    this.packets.push(...batch.packets);
   }
 
   writeRtcp(track: number, data: Uint8Array): void {

@@ -33,6 +33,10 @@ test('one packet object per RTP packet, shared by every reader, payload aliasing
   assert.ok(a.packets.length > 4);
   assert.equal(a.packets.length, b.packets.length);
   a.packets.forEach((p, i) => assert.equal(p, b.packets[i], 'same object, not a copy'));
+  a.batches.forEach((batch, i) => {
+    assert.equal(batch, b.batches[i]);
+    assert.equal(batch.interleaved(0), b.batches[i]!.interleaved(0), 'one framed buffer for every reader on a channel');
+  });
   // FU-A fragments carry views of the source's NAL unit: same memory, no copy (the two-byte FU
   // header travels in the head buffer).
   const fragment = a.packets.find((p) => p.track === 0 && p.payload.length === 1 && p.payload[0]!.length > 1000)!;
@@ -61,6 +65,7 @@ test('a keyframe without parameter sets gets SPS/PPS in front; a late joiner sta
   assert.equal(videoStart.sequenceNumber, gopFirst.sequenceNumber, 'RTP-Info seq is the first packet the reader gets');
   assert.equal(videoStart.rtpTimestamp, gopFirst.rtpTimestamp);
   assert.deepEqual(late.packets, first.packets, 'the whole GOP, the same packet objects');
+  assert.deepEqual(late.batches, first.batches);
   source.video(false, 500);
   assert.ok(contiguous(late.sequenceNumbers(0)), 'replayed GOP and live packets are one contiguous run');
 
@@ -89,7 +94,7 @@ test('a GOP larger than the bound is not cached: a new reader waits for the next
   assert.equal(w.packets.length, 0, 'nothing until a keyframe');
   source.video(true, 100);
   assert.ok(w.packets.length > 0);
-  assert.equal(w.packets[0]!.resumable, true);
+  assert.equal(w.batches[0]!.resumable, true);
   holder();
   hub.close();
 });
@@ -118,8 +123,9 @@ test('a slow reader skips to the next keyframe and counts drops; the other reade
   assert.equal(slow.packets.length, before);
   source.audio(); // audio frames resume at once
   assert.equal(slow.packets.length, before + 1);
+  const batchesBefore = slow.batches.length;
   source.video(true, 2000);
-  const resumed = slow.packets.slice(before).filter((p) => p.track === 0);
+  const resumed = slow.batches.slice(batchesBefore).filter((b) => b.track === 0);
   assert.ok(resumed.length > 0 && resumed[0]!.resumable, 'resumes at a keyframe');
   assert.ok(contiguous(fast.sequenceNumbers(0)), 'fast reader: every video packet');
   assert.ok(contiguous(fast.sequenceNumbers(1)), 'fast reader: every audio packet');

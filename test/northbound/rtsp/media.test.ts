@@ -15,6 +15,7 @@ import { parseSession } from '../../../src/protocol/rtsp/headers/session.js';
 import { parseTransport } from '../../../src/protocol/rtsp/headers/transport.js';
 import { parseRtpInfo } from '../../../src/protocol/rtsp/headers/rtp-info.js';
 import { parseSdp } from '../../../src/protocol/sdp/sdp.js';
+import { defaultMulticastGroup, type MulticastDirectory } from '../../../src/northbound/rtsp/multicast.js';
 import { FixtureLiveSource } from '../../helpers/live-source.js';
 import { RtspTestClient } from '../../helpers/rtsp-client.js';
 import { startRtspServer, VIEWER } from '../../helpers/rtsp-server.js';
@@ -200,6 +201,26 @@ test('multicast: RTSP SETUP gets the profile group, packets reach a member on 12
   } finally {
     member.close();
     client.close();
+    await s.stop();
+  }
+});
+
+test('multicast groups come from the directory when it has one for the track, else from the default allocation', async () => {
+  const source = new FixtureLiveSource({ audio: 'PCMU', metadata: false });
+  const s = await startRtspServer({});
+  try {
+    s.server.setDirectory({
+      sourceForProfile: (t) => (t === 'P1' ? source : undefined),
+      multicastGroup: (_t: string, track: number) => (track === 0 ? { address: '239.1.2.3', port: 41000, ttl: 5 } : undefined),
+    } as MulticastDirectory);
+    assert.deepEqual(s.server.multicast.groupFor('P1', 0), { address: '239.1.2.3', port: 41000, ttl: 5 });
+    assert.deepEqual(s.server.multicast.groupFor('P1', 1), defaultMulticastGroup('P1', 1));
+    const d = defaultMulticastGroup('P1', 1);
+    assert.match(d.address, /^239\.255\.\d+\.\d+$/);
+    assert.equal(d.port % 2, 0);
+    assert.deepEqual(defaultMulticastGroup('P1', 1), d, 'stable');
+    assert.notEqual(defaultMulticastGroup('P2', 1).address, d.address);
+  } finally {
     await s.stop();
   }
 });
