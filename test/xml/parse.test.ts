@@ -117,7 +117,14 @@ test('differential: wherever saxes (an independent parser) and ours both accept,
   };
   const viaOurs = (s: string): T | 'error' => {
     // saxes trims namespace names; Namespaces in XML does not (only whitespace → space). Compare trimmed.
-    const conv = (e: ReturnType<typeof parseXml>): T => ({ ns: e.ns.trim(), name: e.name, attrs: [...e.attrs], text: e.text, children: e.children.map(conv) });
+    const trimNs = (key: string): string => key.replace(/^\{\s*([^}]*?)\s*\}/, '{$1}');
+    const conv = (e: ReturnType<typeof parseXml>): T => ({
+      ns: e.ns.trim(),
+      name: e.name,
+      attrs: [...e.attrs].map(([k, v]): [string, string] => [trimNs(k), v]),
+      text: e.text,
+      children: e.children.map(conv),
+    });
     try {
       return conv(parseXml(s));
     } catch {
