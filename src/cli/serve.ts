@@ -98,6 +98,10 @@ export async function serve(flags: ServeFlags): Promise<void> {
 function announce(node: VigilNode): void {
   const lines = ['Vigil is ready.'];
   for (const u of node.urls()) lines.push(`  device service: ${u}`);
+  if (node.rtspPort !== undefined) {
+    const host = new URL(node.urls()[0] ?? 'http://localhost').hostname;
+    lines.push(`  live streams: rtsp://${host}:${node.rtspPort}/live/<profile token> (${node.media.cameras().length} cameras; Media2 GetStreamUri gives each URI)`);
+  }
   if (node.firstStart) {
     lines.push('', `  First start: created user '${node.firstStart.username}' (Administrator).`);
     if (node.firstStart.generated) {
