@@ -38,7 +38,14 @@ const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 // (U+200C/D) are NameStartChars by the XML grammar, hence the rule exception.
 // eslint-disable-next-line no-misleading-character-class
 const NAME_RE = /[A-Za-z_:\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD][A-Za-z0-9_:.\-\u00B7\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u037D\u037F-\u1FFF\u200C\u200D\u203F\u2040\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD]*/y;
-const WS_RE = /[ \t\r\n]*/y;
+
+function isAsciiNameStart(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || c === 0x3a;
+}
+
+function isAsciiNameChar(c: number): boolean {
+  return isAsciiNameStart(c) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e;
+}
 // Characters XML 1.0 forbids anywhere (C0 controls other than tab/CR/LF, U+FFFE/FFFF).
 // eslint-disable-next-line no-control-regex
 const FORBIDDEN_RE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
@@ -162,18 +169,32 @@ class Parser {
   }
 
   #name(): string {
-    NAME_RE.lastIndex = this.#i;
-    const m = NAME_RE.exec(this.#s);
+    // ASCII fast path (every name in practice); anything else goes through the full grammar.
+    const s = this.#s;
+    const start = this.#i;
+    let i = start;
+    let c = s.charCodeAt(i);
+    if (isAsciiNameStart(c)) {
+      for (i++, c = s.charCodeAt(i); isAsciiNameChar(c); c = s.charCodeAt(++i));
+      if (!(c >= 0x80)) {
+        this.#i = i;
+        return s.substring(start, i);
+      }
+    }
+    NAME_RE.lastIndex = start;
+    const m = NAME_RE.exec(s);
     if (!m) this.#fail('expected a name');
     this.#i += m[0].length;
     return m[0];
   }
 
   #ws(): boolean {
-    WS_RE.lastIndex = this.#i;
-    const m = WS_RE.exec(this.#s)!;
-    this.#i += m[0].length;
-    return m[0].length > 0;
+    const s = this.#s;
+    const start = this.#i;
+    let i = start;
+    for (let c = s.charCodeAt(i); c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d; c = s.charCodeAt(++i));
+    this.#i = i;
+    return i > start;
   }
 
   #startTag(): void {
