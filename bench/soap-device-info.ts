@@ -1,21 +1,21 @@
 /**
  * Benchmark: GetDeviceInformation with WS-UsernameToken digest over keep-alive HTTP/1.1.
- * Side by side in the same run: a bare node:http server that reads the request body and answers
- * the very bytes Vigil answers. Load comes from wrk (one thread, so the server keeps a core),
- * fed with pre-computed, never-repeated UsernameTokens (Vigil refuses replayed nonces).
+ * Side by side in the same run, each in its own process: Vigil as users run it (the built
+ * `bin/vigil.js serve` with its default simulated cameras, audit log and all), and a bare
+ * node:http server that reads the request body and answers the very bytes Vigil answers. Load
+ * comes from wrk (one thread, so each server keeps a core), fed with pre-computed, never-repeated
+ * UsernameTokens (Vigil refuses replayed nonces). Afterwards the audit log is read back: every
+ * request Vigil answered must have its row.
  *
- *   npm run bench            (or: node --import tsx bench/soap-device-info.ts [seconds] [connections])
+ *   npm run bench            (or: npm run build && node --import tsx bench/soap-device-info.ts [seconds] [connections])
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
-import { parseConfig } from '../src/config/load.js';
-import { VigilNode } from '../src/node/node.js';
+import { once } from 'node:events';
+import Database from 'better-sqlite3';
 
 const seconds = Number(process.argv[2] ?? 10);
 const connections = Number(process.argv[3] ?? 32);
@@ -32,9 +32,12 @@ const SUFFIX = `</wsu:Created></wsse:UsernameToken></wsse:Security></s:Header><s
 
 /** One line per request: digest nonce created (all fixed width, so Content-Length is constant). */
 function writeTokens(file: string, count: number): void {
-  const created = new Date().toISOString();
+  // Created advances 1 ms every 50 tokens, as many clients' clocks would: the node's nonce cache
+  // keeps its replay floor below every token still to come.
+  const t0 = Date.now();
   const lines: string[] = [];
   for (let i = 0; i < count; i++) {
+    const created = new Date(t0 + Math.floor(i / 50)).toISOString();
     const nonce = randomBytes(16);
     const digest = createHash('sha1').update(nonce).update(created).update(PASSWORD).digest('base64');
     lines.push(`${digest} ${nonce.toString('base64')} ${created}`);
@@ -69,70 +72,140 @@ interface Run {
   p50ms: number;
   p99ms: number;
   errors: number;
+  requests: number;
+  /** Server CPU time (user + system) per request, µs: steadier than throughput on a busy machine. */
+  cpuUsPerRequest: number;
 }
 
-function wrk(name: string, port: number, script: string): Promise<Run> {
+/** utime + stime of a process, in µs (from /proc; clock ticks are 100 Hz on Linux). */
+function cpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+/** Runs wrk against a server; `pid` is the server's process, whose CPU time per request is measured. */
+async function wrk(name: string, port: number, script: string, pid: number): Promise<Run> {
+  const cpu0 = cpuMicros(pid);
+  const run = await wrkOnce(name, port, script);
+  run.cpuUsPerRequest = (cpuMicros(pid) - cpu0) / run.requests;
+  return run;
+}
+
+function wrkOnce(name: string, port: number, script: string): Promise<Run> {
   return new Promise((resolve, reject) => {
     execFile('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '-s', script, `http://127.0.0.1:${port}/onvif/device_service`], (err, stdout) => {
       if (err) return reject(new Error(`wrk failed (apt-get install wrk): ${err.message}`));
       const m = /RESULT (\d+) (\d+) (\d+) (\d+) (\d+)/.exec(stdout);
       if (!m) return reject(new Error(`no result from wrk:\n${stdout}`));
       const [requests, errors, p50, p99, durationUs] = m.slice(1).map(Number) as [number, number, number, number, number];
-      resolve({ name, rps: requests / (durationUs / 1e6), p50ms: p50 / 1000, p99ms: p99 / 1000, errors });
+      resolve({ name, rps: requests / (durationUs / 1e6), p50ms: p50 / 1000, p99ms: p99 / 1000, errors, requests, cpuUsPerRequest: NaN });
     });
   });
 }
 
-async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-'));
-  const config = parseConfig({
-    dataDir: join(dir, 'data'), listen: '127.0.0.1', http: { port: 0 }, https: { enabled: false }, discovery: { enabled: false }, log: { level: 'silent' },
+const ROOT = new URL('..', import.meta.url).pathname;
+
+/** Starts a child process and resolves with the first stdout match of `ready`. */
+async function startProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ proc: ChildProcess; match: RegExpExecArray }> {
+  const proc = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    proc.once('exit', (code) => reject(new Error(`${cmd} ${args.join(' ')} exited (${code}) before it was ready:\n${out}`)));
+    proc.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = ready.exec(out);
+      if (match) {
+        proc.removeAllListeners('exit');
+        resolve({ proc, match });
+        // BENCH_SERVER_OUTPUT=1: the servers' later output (e.g. --trace-gc) goes to stderr.
+        if (process.env.BENCH_SERVER_OUTPUT) proc.stdout!.pipe(process.stderr);
+      }
+    });
   });
-  const node = await VigilNode.start(config, pino({ level: 'silent' }), { adminPassword: PASSWORD });
+}
+
+async function stop(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null) return;
+  proc.kill('SIGTERM');
+  await once(proc, 'exit');
+}
+
+/** The bare peer: node:http answering a fixed reply, in its own process like Vigil. */
+const BARE_SERVER = `
+const http = require('node:http');
+const reply = require('node:fs').readFileSync(process.argv[1]);
+const server = http.createServer((req, res) => {
+  req.on('data', () => undefined);
+  req.on('end', () => {
+    res.writeHead(200, { 'content-type': 'application/soap+xml; charset=utf-8', 'content-length': reply.length });
+    res.end(reply);
+  });
+});
+server.listen(0, '127.0.0.1', () => console.log('PORT ' + server.address().port));
+process.on('SIGTERM', () => process.exit(0));
+`;
+
+async function main(): Promise<void> {
+  if (!existsSync(join(ROOT, 'dist/cli/main.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm run bench does)');
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-'));
+  const configFile = join(dir, 'vigil.yaml');
+  writeFileSync(configFile, 'listen: 127.0.0.1\nhttp:\n  port: 0\nhttps:\n  enabled: false\ndiscovery:\n  enabled: false\nrtsp:\n  port: 0\nlog:\n  level: warn\n');
+  // BENCH_VIGIL_NODE_ARGS: extra node flags for the Vigil process (e.g. --cpu-prof while profiling).
+  const nodeArgs = (process.env.BENCH_VIGIL_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const vigil = await startProcess(process.execPath, [...nodeArgs, 'bin/vigil.js', 'serve', '--config', configFile, '--data', join(dir, 'data')], { VIGIL_ADMIN_PASSWORD: PASSWORD }, /device service: (http:\/\/[^\s]+)/);
+  const vigilUrl = vigil.match[1]!;
+  const vigilPort = Number(new URL(vigilUrl).port);
+
   // Capture the exact reply so the bare server answers the same bytes.
   const tokensFile = join(dir, 'tokens.txt');
   writeTokens(tokensFile, 1);
   const [d, n, c] = readFileSync(tokensFile, 'utf8').trim().split(' ') as [string, string, string];
-  const ok = await fetch(`http://127.0.0.1:${node.httpPort}/onvif/device_service`, {
-    method: 'POST', headers: { 'content-type': 'application/soap+xml' }, body: PREFIX + d + MID1 + n + MID2 + c + SUFFIX,
-  });
-  const replyBody = Buffer.from(await ok.text());
+  const ok = await fetch(vigilUrl, { method: 'POST', headers: { 'content-type': 'application/soap+xml' }, body: PREFIX + d + MID1 + n + MID2 + c + SUFFIX });
+  const replyFile = join(dir, 'reply.xml');
+  writeFileSync(replyFile, Buffer.from(await ok.arrayBuffer()));
   if (ok.status !== 200) throw new Error(`setup request failed: ${ok.status}`);
+  const bare = await startProcess(process.execPath, ['-e', BARE_SERVER, replyFile], {}, /PORT (\d+)/);
+  const barePort = Number(bare.match[1]);
 
-  const bare: Server = createServer((req, res) => {
-    req.on('data', () => undefined);
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'application/soap+xml; charset=utf-8', 'content-length': replyBody.length });
-      res.end(replyBody);
-    });
-  });
-  await new Promise<void>((r) => bare.listen(0, '127.0.0.1', r));
-  const barePort = (bare.address() as AddressInfo).port;
-
-  // Enough unique tokens that none is replayed during the run (wrk would wrap around).
-  writeTokens(tokensFile, Math.max(50_000, seconds * 40_000));
   const script = join(dir, 'bench.lua');
   writeFileSync(script, luaScript(tokensFile));
-
+  if (process.env.BENCH_HOLD) {
+    // Profiling aid: keep both servers up for strace/perf, with a fresh token file for wrk.
+    writeTokens(tokensFile, Math.max(50_000, seconds * 60_000));
+    console.log(`vigil pid ${vigil.proc.pid} port ${vigilPort}; bare pid ${bare.proc.pid} port ${barePort}; wrk script ${script}; close stdin to stop`);
+    process.stdin.resume();
+    await once(process.stdin, 'end');
+  }
   const runs: Run[] = [];
   const only = process.env.BENCH_ONLY; // 'vigil' while profiling the server alone
+  let vigilRequests = 1;
   for (let round = 0; round < 2; round++) {
-    if (only !== 'vigil') runs.push(await wrk('bare node:http (same bytes)', barePort, script));
-    writeTokens(tokensFile, Math.max(50_000, seconds * 40_000)); // fresh tokens for Vigil each round
-    runs.push(await wrk('Vigil GetDeviceInformation + UsernameToken digest', node.httpPort!, script));
+    if (only !== 'vigil') runs.push(await wrk('bare node:http (same bytes)', barePort, script, bare.proc.pid!));
+    // Enough unique tokens that none is replayed during the run (wrk would wrap around); fresh each round.
+    writeTokens(tokensFile, Math.max(50_000, seconds * 60_000));
+    const run = await wrk('Vigil GetDeviceInformation + UsernameToken digest', vigilPort, script, vigil.proc.pid!);
+    vigilRequests += run.requests;
+    runs.push(run);
   }
+  await stop(bare.proc);
+  await stop(vigil.proc);
+  const db = new Database(join(dir, 'data', 'vigil.db'), { readonly: true });
+  const audited = (db.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE operation = 'GetDeviceInformation' AND outcome = 'ok'").get() as { n: number }).n;
+  db.close();
+
   const best = (name: string): Run | undefined => runs.filter((r) => r.name === name).sort((a, b) => b.rps - a.rps)[0];
-  const b = best('bare node:http (same bytes)') ?? { name: 'bare (skipped)', rps: NaN, p50ms: NaN, p99ms: NaN, errors: 0 };
+  const b = best('bare node:http (same bytes)') ?? { name: 'bare (skipped)', rps: NaN, p50ms: NaN, p99ms: NaN, errors: 0, requests: 0, cpuUsPerRequest: NaN };
   const v = best('Vigil GetDeviceInformation + UsernameToken digest')!;
-  const audited = node.audit.recent(1).length;
   console.log(`\nGetDeviceInformation, keep-alive HTTP/1.1, wrk -t1 -c${connections} -d${seconds}s, best of 2 rounds, node ${process.version}`);
-  console.log('| server | requests/s | p50 ms | p99 ms | errors |');
-  console.log('|---|---:|---:|---:|---:|');
-  for (const r of [b, v]) console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50ms.toFixed(2)} | ${r.p99ms.toFixed(2)} | ${r.errors} |`);
-  console.log(`\nVigil / bare throughput ratio: ${(v.rps / b.rps).toFixed(2)} (goal ≥ 0.50); audit log rows written: ${audited ? 'yes' : 'no'}`);
-  bare.close();
-  await node.stop();
+  console.log('| server | requests/s | p50 ms | p99 ms | errors | server CPU µs / request |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const r of [b, v]) console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50ms.toFixed(2)} | ${r.p99ms.toFixed(2)} | ${r.errors} | ${r.cpuUsPerRequest.toFixed(1)} |`);
+  console.log(`\nVigil / bare throughput ratio: ${(v.rps / b.rps).toFixed(2)} (goal ≥ 0.50); CPU per request, bare / Vigil: ${(b.cpuUsPerRequest / v.cpuUsPerRequest).toFixed(2)}`);
+  console.log(`audit log: ${audited} rows for ${vigilRequests} GetDeviceInformation requests answered by Vigil`);
   rmSync(dir, { recursive: true, force: true });
+  if (audited < vigilRequests - runs.filter((r) => r.name.startsWith('Vigil')).reduce((a, r) => a + r.errors, 0)) {
+    throw new Error('audit log is missing rows');
+  }
 }
 
 main().catch((err: unknown) => {

@@ -99,7 +99,7 @@ export class VigilNode {
     this.db = openDatabase(dir.dbFile);
     this.settings = new SettingsStore(this.db);
     this.users = new UserStore(this.db, box);
-    this.audit = new AuditLog(this.db);
+    this.audit = new AuditLog(this.db, { onWriterError: (err) => log.error({ err }, 'audit writer thread failed; writing the audit log on the main thread') });
     this.tokens = new TokenMap(this.db);
     this.firstStart = this.#ensureAdmin(opts.adminPassword);
 
@@ -317,7 +317,7 @@ export class VigilNode {
     await this.discovery?.close().catch(() => undefined);
     await this.rtsp.close();
     await Promise.all([closeServer(this.http), closeServer(this.https)]);
-    this.audit.flush();
+    await this.audit.close();
     if (this.db.open) this.db.close();
   }
 

@@ -4,7 +4,7 @@
  * Passwords are kept encrypted with AES-256-GCM under a per-node key in the data directory
  * (mode 0600), so a leaked database alone reveals nothing.
  */
-import { createCipheriv, createDecipheriv, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 export class SecretBox {
   readonly #key: Buffer;
@@ -30,15 +30,17 @@ export class SecretBox {
   }
 }
 
-/** Constant-time string comparison (length leak only). */
+/**
+ * Constant-time string comparison (length leak only): every code unit is compared whatever the
+ * first difference, without the two Buffer copies timingSafeEqual would need for strings.
+ */
 export function safeEqual(a: string, b: string): boolean {
-  const ab = Buffer.from(a);
-  const bb = Buffer.from(b);
-  if (ab.length !== bb.length) {
-    timingSafeEqual(ab, ab);
-    return false;
-  }
-  return timingSafeEqual(ab, bb);
+  const n = a.length;
+  // Unequal lengths still walk `a` against itself, so the time depends on a's length only.
+  const other = b.length === n ? b : a;
+  let diff = b.length ^ n;
+  for (let i = 0; i < n; i++) diff |= a.charCodeAt(i) ^ other.charCodeAt(i);
+  return diff === 0;
 }
 
 /** A printable random password for first start (24 chars, ~143 bits). */

@@ -3,7 +3,7 @@
  * PasswordDigest = Base64(SHA-1(nonce + created + password)), with a freshness window on
  * Created and a replay cache of nonces; PasswordText only over TLS.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { attr, child, type XmlElement } from '../xml/dom.js';
 import { NS } from '../xml/ns.js';
 import { safeEqual } from './secrets.js';
@@ -18,6 +18,8 @@ export interface UsernameToken {
   nonce: Buffer | undefined;
   created: string | undefined;
 }
+
+const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
 
 export type TokenProblem = 'malformed' | 'unknown-password-type';
 
@@ -39,14 +41,15 @@ export function readUsernameToken(header: XmlElement | undefined): UsernameToken
   const created = child(token, 'Created', NS.wsu)?.text.trim();
   let nonce: Buffer | undefined;
   if (nonceText !== undefined) {
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(nonceText)) return 'malformed';
+    if (!BASE64_RE.test(nonceText)) return 'malformed';
     nonce = Buffer.from(nonceText, 'base64');
   }
   return { username, password: pw.text.trim(), type, nonce, created };
 }
 
 export function passwordDigest(nonce: Buffer, created: string, password: string): string {
-  return createHash('sha1').update(nonce).update(created, 'utf8').update(password, 'utf8').digest('base64');
+  // One-shot hash: a Hash object per request costs more than the SHA-1 itself.
+  return hash('sha1', Buffer.concat([nonce, Buffer.from(created + password, 'utf8')]), 'base64');
 }
 
 export interface NonceCacheOptions {
@@ -56,45 +59,55 @@ export interface NonceCacheOptions {
 }
 
 /**
- * Remembers nonces seen within the freshness window. When full, the oldest entry is evicted and
- * the window's lower edge moves up to its Created time, so an evicted nonce can never be replayed:
- * any token created at or before that edge is refused as stale.
+ * Remembers nonces seen within the freshness window, in arrival order (a ring), so that both
+ * expiry and eviction take the oldest arrival in O(1). Whenever an entry leaves — expired or
+ * evicted because the cache is full — the window's lower edge (the floor) moves up to its Created
+ * time, so a nonce that left can never be replayed: any token created at or before the floor is
+ * refused as stale. That also covers the node's clock being set back.
  */
 export class NonceCache {
   readonly #opts: NonceCacheOptions;
-  readonly #seen = new Map<string, number>();
+  readonly #seen = new Set<string>();
+  readonly #keys: (string | undefined)[];
+  readonly #created: Float64Array;
+  #head = 0;
+  #size = 0;
   #floor = -Infinity;
   constructor(opts: Partial<NonceCacheOptions> = {}) {
     this.#opts = { windowMs: 5 * 60_000, maxEntries: 200_000, ...opts };
+    this.#keys = new Array<string | undefined>(this.#opts.maxEntries);
+    this.#created = new Float64Array(this.#opts.maxEntries);
   }
   get windowMs(): number {
     return this.#opts.windowMs;
+  }
+  get size(): number {
+    return this.#size;
   }
   /** Returns 'ok' and remembers the nonce, or why it is refused. */
   check(nonce: Buffer, createdMs: number, now: number): 'ok' | 'stale' | 'replay' {
     if (!Number.isFinite(createdMs) || Math.abs(now - createdMs) > this.#opts.windowMs || createdMs <= this.#floor) {
       return 'stale';
     }
-    this.#expire(now);
+    // Arrivals are roughly in Created order; an out-of-order one waits for its turn at the head.
+    while (this.#size > 0 && now - this.#created[this.#head]! > this.#opts.windowMs) this.#dropOldest();
     const key = nonce.toString('base64');
     if (this.#seen.has(key)) return 'replay';
-    if (this.#seen.size >= this.#opts.maxEntries) {
-      const first = this.#seen.entries().next();
-      if (!first.done) {
-        this.#seen.delete(first.value[0]);
-        this.#floor = Math.max(this.#floor, first.value[1]);
-      }
-    }
-    this.#seen.set(key, createdMs);
+    if (this.#size === this.#opts.maxEntries) this.#dropOldest();
+    const tail = (this.#head + this.#size) % this.#opts.maxEntries;
+    this.#keys[tail] = key;
+    this.#created[tail] = createdMs;
+    this.#size++;
+    this.#seen.add(key);
     return 'ok';
   }
-  #expire(now: number): void {
-    // Entries are not strictly ordered by Created, so sweep a bounded number from the front.
-    let n = 0;
-    for (const [k, created] of this.#seen) {
-      if (n++ > 64) break;
-      if (now - created > this.#opts.windowMs * 2) this.#seen.delete(k);
-    }
+  #dropOldest(): void {
+    const head = this.#head;
+    this.#seen.delete(this.#keys[head]!);
+    this.#keys[head] = undefined;
+    if (this.#created[head]! > this.#floor) this.#floor = this.#created[head]!;
+    this.#head = (head + 1) % this.#opts.maxEntries;
+    this.#size--;
   }
 }
 

@@ -12,7 +12,12 @@ export interface XmlElement {
   /** Concatenated character data directly inside this element. */
   text: string;
   /** In-scope prefix → namespace bindings, needed to resolve QName-valued text (topic expressions). */
-  readonly nsScope: ReadonlyMap<string, string>;
+  readonly nsScope: NsBindings;
+}
+
+/** Prefix → namespace bindings in scope at an element ('' is the default namespace). */
+export interface NsBindings extends Iterable<[prefix: string, uri: string]> {
+  get(prefix: string): string | undefined;
 }
 
 /**

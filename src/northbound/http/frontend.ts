@@ -144,13 +144,16 @@ export function sendText(res: AnyResponse, status: number, text: string): void {
   sendReply(res, status, { 'content-type': 'text/plain; charset=utf-8' }, text);
 }
 
-/** Writes a complete response with Content-Length (no chunked encoding: one write for small replies). */
+/**
+ * Writes a complete response with Content-Length (no chunked encoding: one write for small
+ * replies). A string body goes to the socket as a string: Node encodes it straight into the write
+ * request, which is cheaper than making a Buffer of it first.
+ */
 export function sendReply(res: AnyResponse, status: number, headers: Record<string, string | string[]>, body: string | Buffer): void {
-  const buf = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-  for (const name in headers) res.setHeader(name, headers[name]!);
-  res.setHeader('content-length', buf.length);
-  res.writeHead(status);
-  res.end(buf);
+  const length = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.length;
+  res.writeHead(status, { ...headers, 'content-length': length });
+  if (typeof body === 'string') (res as ServerResponse).end(body, 'utf8');
+  else res.end(body);
 }
 
 /** Reads a request body up to `limit` bytes (checked against Content-Length up front too). */
@@ -176,7 +179,9 @@ export function readBody(req: AnyRequest, limit: number): Promise<string> {
       chunks.push(chunk);
     });
     req.on('end', () => {
-      if (!failed) resolve(Buffer.concat(chunks, size).toString('utf8'));
+      if (failed) return;
+      // A SOAP request usually arrives in one chunk: decode it without copying.
+      resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, size).toString('utf8'));
     });
     req.on('error', (err) => {
       if (!failed) reject(err);
