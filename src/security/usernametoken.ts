@@ -6,6 +6,7 @@
 import { hash } from 'node:crypto';
 import { attr, child, type XmlElement } from '../xml/dom.js';
 import { NS } from '../xml/ns.js';
+import type { NonceCache } from './nonce-cache.js';
 import { safeEqual } from './secrets.js';
 
 const PASSWORD_DIGEST = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordDigest';
@@ -52,64 +53,7 @@ export function passwordDigest(nonce: Buffer, created: string, password: string)
   return hash('sha1', Buffer.concat([nonce, Buffer.from(created + password, 'utf8')]), 'base64');
 }
 
-export interface NonceCacheOptions {
-  /** Accepted |now − Created|, in ms. */
-  windowMs: number;
-  maxEntries: number;
-}
-
-/**
- * Remembers nonces seen within the freshness window, in arrival order (a ring), so that both
- * expiry and eviction take the oldest arrival in O(1). Whenever an entry leaves — expired or
- * evicted because the cache is full — the window's lower edge (the floor) moves up to its Created
- * time, so a nonce that left can never be replayed: any token created at or before the floor is
- * refused as stale. That also covers the node's clock being set back.
- */
-export class NonceCache {
-  readonly #opts: NonceCacheOptions;
-  readonly #seen = new Set<string>();
-  readonly #keys: (string | undefined)[];
-  readonly #created: Float64Array;
-  #head = 0;
-  #size = 0;
-  #floor = -Infinity;
-  constructor(opts: Partial<NonceCacheOptions> = {}) {
-    this.#opts = { windowMs: 5 * 60_000, maxEntries: 200_000, ...opts };
-    this.#keys = new Array<string | undefined>(this.#opts.maxEntries);
-    this.#created = new Float64Array(this.#opts.maxEntries);
-  }
-  get windowMs(): number {
-    return this.#opts.windowMs;
-  }
-  get size(): number {
-    return this.#size;
-  }
-  /** Returns 'ok' and remembers the nonce, or why it is refused. */
-  check(nonce: Buffer, createdMs: number, now: number): 'ok' | 'stale' | 'replay' {
-    if (!Number.isFinite(createdMs) || Math.abs(now - createdMs) > this.#opts.windowMs || createdMs <= this.#floor) {
-      return 'stale';
-    }
-    // Arrivals are roughly in Created order; an out-of-order one waits for its turn at the head.
-    while (this.#size > 0 && now - this.#created[this.#head]! > this.#opts.windowMs) this.#dropOldest();
-    const key = nonce.toString('base64');
-    if (this.#seen.has(key)) return 'replay';
-    if (this.#size === this.#opts.maxEntries) this.#dropOldest();
-    const tail = (this.#head + this.#size) % this.#opts.maxEntries;
-    this.#keys[tail] = key;
-    this.#created[tail] = createdMs;
-    this.#size++;
-    this.#seen.add(key);
-    return 'ok';
-  }
-  #dropOldest(): void {
-    const head = this.#head;
-    this.#seen.delete(this.#keys[head]!);
-    this.#keys[head] = undefined;
-    if (this.#created[head]! > this.#floor) this.#floor = this.#created[head]!;
-    this.#head = (head + 1) % this.#opts.maxEntries;
-    this.#size--;
-  }
-}
+export { NonceCache, type NonceCacheOptions } from './nonce-cache.js';
 
 export type TokenVerdict = 'ok' | 'bad-password' | 'stale' | 'replay' | 'text-needs-tls' | 'malformed';
 

@@ -22,6 +22,8 @@ interface NamespaceRoute {
   operations: Readonly<Record<string, OperationHandler>>;
 }
 
+const NO_TOKENS: string[] = [];
+
 export interface HttpReply {
   status: number;
   headers: Record<string, string | string[]>;
@@ -72,16 +74,29 @@ export class SoapEngine {
     return this.#paths.has(path) || this.#pathPrefixes.some((p) => path.startsWith(p));
   }
 
-  async handle(ctx: RequestContext, text: string): Promise<HttpReply> {
+  /**
+   * Answers one SOAP request. Synchronous when the operation's handler is (most are), so the
+   * common request allocates no promises; a Promise when the handler is asynchronous.
+   */
+  handle(ctx: RequestContext, text: string): HttpReply | Promise<HttpReply> {
     let req: SoapRequest | undefined;
     try {
       req = readEnvelope(text);
-      return await this.#dispatch(ctx, req);
+      const reply = this.#dispatch(ctx, req);
+      if (reply instanceof Promise) {
+        const r = req;
+        return reply.catch((err: unknown) => this.#failed(err, ctx, r));
+      }
+      return reply;
     } catch (err) {
-      const e = asVigilError(err);
-      if (e.code === 'Internal') this.#log.error({ err, url: ctx.url }, 'SOAP handler failed');
-      return this.fault(e, req);
+      return this.#failed(err, ctx, req);
     }
+  }
+
+  #failed(err: unknown, ctx: RequestContext, req: SoapRequest | undefined): HttpReply {
+    const e = asVigilError(err);
+    if (e.code === 'Internal') this.#log.error({ err, url: ctx.url }, 'SOAP handler failed');
+    return this.fault(e, req);
   }
 
   fault(e: VigilError, req?: Pick<SoapRequest, 'action' | 'messageId'>, extraHeaders: Record<string, string | string[]> = {}): HttpReply {
@@ -97,7 +112,7 @@ export class SoapEngine {
     };
   }
 
-  async #dispatch(ctx: RequestContext, req: SoapRequest): Promise<HttpReply> {
+  #dispatch(ctx: RequestContext, req: SoapRequest): HttpReply | Promise<HttpReply> {
     const route = this.#byNamespace.get(req.body.ns);
     const opName = req.body.name;
     if (!route) {
@@ -110,7 +125,7 @@ export class SoapEngine {
 
     const auth = this.#auth.authenticate(ctx, req.header);
     if (!auth.ok) {
-      this.#record(ctx, { username: auth.claimed, level: 'Anonymous', method: 'anonymous' }, service, opName, [], `auth-failed:${auth.reason}`);
+      this.#record(ctx, { username: auth.claimed, level: 'Anonymous', method: 'anonymous' }, service, opName, NO_TOKENS, `auth-failed:${auth.reason}`);
       const err = new VigilError('NotAuthorized', authFailureMessage(auth.reason));
       if (auth.via === 'http') {
         return this.fault(err, req, { 'www-authenticate': this.#auth.digest.challenges(auth.reason === 'stale-nonce') });
@@ -119,7 +134,7 @@ export class SoapEngine {
     }
     const principal = auth.principal;
     if (!isAllowed(principal.level, access)) {
-      this.#record(ctx, principal, service, opName, [], 'denied');
+      this.#record(ctx, principal, service, opName, NO_TOKENS, 'denied');
       const err = new VigilError('NotAuthorized', `${opName} requires access class ${access}`);
       // No credentials at all: ask for HTTP digest (Core spec, "HTTP digest" when both are supported).
       if (principal.method === 'anonymous') return this.fault(err, req, { 'www-authenticate': this.#auth.digest.challenges() });
@@ -127,16 +142,23 @@ export class SoapEngine {
     }
 
     const touched: string[] = [];
-    try {
-      const body = await handler({ ctx, principal, body: req.body, header: req.header, touched });
+    const done = (body: Xml): HttpReply => {
       this.#record(ctx, principal, service, opName, touched, 'ok');
       return { status: 200, headers: { 'content-type': SOAP_CONTENT_TYPE }, body: writeEnvelope(body, addressingReply(req, false)) };
-    } catch (err) {
+    };
+    const failed = (err: unknown): HttpReply => {
       const e = asVigilError(err);
       if (e.code === 'Internal') this.#log.error({ err, op: opName }, 'operation failed');
       this.#record(ctx, principal, service, opName, touched, `fault:${e.code}`);
       return this.fault(e, req);
+    };
+    let body: Xml | Promise<Xml>;
+    try {
+      body = handler({ ctx, principal, body: req.body, header: req.header, touched });
+    } catch (err) {
+      return failed(err);
     }
+    return body instanceof Promise ? body.then(done, failed) : done(body);
   }
 
   #record(ctx: RequestContext, p: Principal, service: SoapService, operation: string, tokens: string[], outcome: string): void {

@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { AuditRowWriter, type AuditRow } from './audit-rows.js';
+import { AuditRowWriter, parseLines } from './audit-rows.js';
 
 export interface AuditWriterData {
   file: string;
@@ -16,7 +16,8 @@ export interface AuditWriterData {
 
 export interface AuditBatch {
   seq: number;
-  rows: AuditRow[];
+  /** Rows as lines (audit-rows.ts toLine). */
+  lines: string;
 }
 
 const { file, committed } = workerData as AuditWriterData;
@@ -29,7 +30,7 @@ const writer = new AuditRowWriter(db);
 
 parentPort!.on('message', (batch: AuditBatch) => {
   // An error here ends the thread; the main thread then writes everything not yet committed itself.
-  writer.write(batch.rows);
+  writer.write(parseLines(batch.lines));
   Atomics.store(done, 0, batch.seq);
   Atomics.notify(done, 0);
 });

@@ -11,7 +11,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../core/workers.js';
-import { AuditRowWriter, toRow, type AuditEntry, type AuditRow } from './audit-rows.js';
+import { AuditRowWriter, parseLines, toLine, type AuditEntry } from './audit-rows.js';
 import type { AuditBatch, AuditWriterData } from './audit-writer.js';
 import type { Db } from './db.js';
 
@@ -33,7 +33,9 @@ export interface AuditLogOptions {
 export class AuditLog {
   readonly #db: Db;
   readonly #opts: AuditLogOptions;
-  #pending: AuditRow[] = [];
+  /** Rows recorded and not yet posted, as lines (audit-rows.ts), and how many. */
+  #pending = '';
+  #pendingRows = 0;
   #timer: NodeJS.Timeout | undefined;
   #local: AuditRowWriter | undefined;
   #worker: Worker | undefined;
@@ -48,9 +50,14 @@ export class AuditLog {
     if (this.#opts.writerThread && !db.memory) this.#startWriter();
   }
 
+  /** The writer thread, while rows are written by one (diagnostics and tests). */
+  get writerThread(): Worker | undefined {
+    return this.#worker;
+  }
+
   record(e: AuditEntry): void {
-    this.#pending.push(toRow(e));
-    if (this.#pending.length >= MAX_BATCH) this.#post();
+    this.#pending += toLine(e);
+    if (++this.#pendingRows >= MAX_BATCH) this.#post();
     else if (!this.#timer) this.#timer = setTimeout(() => this.#post(), FLUSH_MS);
   }
 
@@ -95,7 +102,7 @@ export class AuditLog {
       this.#opts.onWriterError(err);
       // Whatever the thread had not committed is written here, in order.
       const done = Atomics.load(this.#committed!, 0);
-      for (const batch of this.#inFlight) if (batch.seq > done) this.#writeLocally(batch.rows);
+      for (const batch of this.#inFlight) if (batch.seq > done) this.#writeLocally(batch.lines);
       this.#inFlight = [];
     };
     worker.on('error', failed);
@@ -109,14 +116,15 @@ export class AuditLog {
       clearTimeout(this.#timer);
       this.#timer = undefined;
     }
-    if (this.#pending.length === 0 || !this.#db.open) return;
-    const rows = this.#pending;
-    this.#pending = [];
+    if (this.#pendingRows === 0 || !this.#db.open) return;
+    const lines = this.#pending;
+    this.#pending = '';
+    this.#pendingRows = 0;
     if (!this.#worker) {
-      this.#writeLocally(rows);
+      this.#writeLocally(lines);
       return;
     }
-    const batch: AuditBatch = { seq: ++this.#posted, rows };
+    const batch: AuditBatch = { seq: ++this.#posted, lines };
     const done = Atomics.load(this.#committed!, 0);
     let drop = 0;
     while (drop < this.#inFlight.length && this.#inFlight[drop]!.seq <= done) drop++;
@@ -142,9 +150,9 @@ export class AuditLog {
     }
   }
 
-  #writeLocally(rows: AuditRow[]): void {
+  #writeLocally(lines: string): void {
     if (!this.#db.open) return;
     this.#local ??= new AuditRowWriter(this.#db);
-    this.#local.write(rows);
+    this.#local.write(parseLines(lines));
   }
 }

@@ -76,12 +76,18 @@ export class HttpFrontend {
   /** A request listener for a server whose connections are all of one kind. */
   listener(conn: ConnectionInfo): (req: AnyRequest, res: AnyResponse) => void {
     return (req, res) => {
-      this.handle(conn, req, res).catch((err: unknown) => {
-        this.#log.error({ err }, 'unhandled error in request handler');
-        if (!res.headersSent) sendText(res, 500, 'internal error\n');
-        else res.destroy();
-      });
+      try {
+        this.handle(conn, req, res)?.catch((err: unknown) => this.#failed(res, err));
+      } catch (err) {
+        this.#failed(res, err);
+      }
     };
+  }
+
+  #failed(res: AnyResponse, err: unknown): void {
+    this.#log.error({ err }, 'unhandled error in request handler');
+    if (!res.headersSent) sendText(res, 500, 'internal error\n');
+    else res.destroy();
   }
 
   contextOf(conn: ConnectionInfo, req: AnyRequest): RequestContext {
@@ -101,42 +107,71 @@ export class HttpFrontend {
     };
   }
 
-  async handle(conn: ConnectionInfo, req: AnyRequest, res: AnyResponse): Promise<void> {
+  /**
+   * Serves one request. SOAP requests are handled without promises when the operation is
+   * synchronous (the body arrives by callback, the engine answers in place); a promise is
+   * returned only when something asynchronous is still running.
+   */
+  handle(conn: ConnectionInfo, req: AnyRequest, res: AnyResponse): Promise<void> | undefined {
     if (req.rawHeaders.length / 2 > MAX_HEADERS) {
       // node:http truncates rather than refuses a header flood; refuse it here.
       if (req.httpVersionMajor === 1) res.setHeader('connection', 'close');
       sendText(res, 431, `more than ${MAX_HEADERS} header fields\n`);
-      return;
+      return undefined;
     }
     const ctx = this.contextOf(conn, req);
     const q = ctx.url.indexOf('?');
     const path = q < 0 ? ctx.url : ctx.url.substring(0, q);
-    for (const { prefix, route } of this.#routes) {
-      if (path.startsWith(prefix) && (await route(ctx, req, res))) return;
+    const routes = this.#routes;
+    for (let i = 0; i < routes.length; i++) {
+      if (path.startsWith(routes[i]!.prefix)) return this.#routeFrom(i, path, ctx, req, res);
     }
+    return this.#soap(path, ctx, req, res);
+  }
+
+  /** Tries the routes matching `path` from index `i` on, then SOAP. */
+  async #routeFrom(i: number, path: string, ctx: RequestContext, req: AnyRequest, res: AnyResponse): Promise<void> {
+    const routes = this.#routes;
+    for (; i < routes.length; i++) {
+      if (path.startsWith(routes[i]!.prefix) && (await routes[i]!.route(ctx, req, res))) return;
+    }
+    this.#soap(path, ctx, req, res);
+  }
+
+  /** The SOAP path: no promise unless the operation is asynchronous; errors end in a 500 here. */
+  #soap(path: string, ctx: RequestContext, req: AnyRequest, res: AnyResponse): undefined {
     if (!this.#engine.servesPath(path)) {
       sendText(res, 404, `no such endpoint: ${path}\n`);
-      return;
+      return undefined;
     }
     if (ctx.method !== 'POST') {
       res.setHeader('allow', 'POST');
       sendText(res, 405, 'ONVIF services accept SOAP 1.2 over HTTP POST\n');
-      return;
+      return undefined;
     }
-    let text: string;
-    try {
-      text = await readBody(req, this.#opts.maxBodyBytes);
-    } catch (err) {
-      const e = err instanceof VigilError ? err : new VigilError('WellFormed', 'could not read request body');
-      const reply = this.#engine.fault(e);
-      // The rest of an oversized body is not read: close the connection after answering.
-      if (req.httpVersionMajor === 1) res.setHeader('connection', 'close');
-      sendReply(res, reply.status, reply.headers, reply.body);
-      if (req.httpVersionMajor === 1) res.once('finish', () => req.socket?.destroy());
-      return;
-    }
-    const reply = await this.#engine.handle(ctx, text);
+    readBodyThen(req, this.#opts.maxBodyBytes, (err, text) => {
+      try {
+        if (err) return this.#refuseBody(err, req, res);
+        const reply = this.#engine.handle(ctx, text!);
+        if (reply instanceof Promise) {
+          reply.then((r) => sendReply(res, r.status, r.headers, r.body)).catch((e: unknown) => this.#failed(res, e));
+        } else {
+          sendReply(res, reply.status, reply.headers, reply.body);
+        }
+      } catch (e) {
+        this.#failed(res, e);
+      }
+    });
+    return undefined;
+  }
+
+  #refuseBody(err: unknown, req: AnyRequest, res: AnyResponse): void {
+    const e = err instanceof VigilError ? err : new VigilError('WellFormed', 'could not read request body');
+    const reply = this.#engine.fault(e);
+    // The rest of an oversized body is not read: close the connection after answering.
+    if (req.httpVersionMajor === 1) res.setHeader('connection', 'close');
     sendReply(res, reply.status, reply.headers, reply.body);
+    if (req.httpVersionMajor === 1) res.once('finish', () => req.socket?.destroy());
   }
 }
 
@@ -158,34 +193,42 @@ export function sendReply(res: AnyResponse, status: number, headers: Record<stri
 
 /** Reads a request body up to `limit` bytes (checked against Content-Length up front too). */
 export function readBody(req: AnyRequest, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => readBodyThen(req, limit, (err, text) => (err ? reject(err) : resolve(text!))));
+}
+
+/** readBody with a callback: the SOAP path's version, which allocates no promise. */
+export function readBodyThen(req: AnyRequest, limit: number, done: (err: Error | undefined, text?: string) => void): void {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
-    return Promise.reject(new VigilError('BodyTooLarge', `request body of ${declared} bytes exceeds the ${limit}-byte limit`));
+    done(new VigilError('BodyTooLarge', `request body of ${declared} bytes exceeds the ${limit}-byte limit`));
+    return;
   }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let failed = false;
-    req.on('data', (chunk: Buffer) => {
-      if (failed) return;
-      size += chunk.length;
-      if (size > limit) {
-        failed = true;
-        chunks.length = 0;
-        req.pause();
-        reject(new VigilError('BodyTooLarge', `request body exceeds the ${limit}-byte limit`));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (failed) return;
-      // A SOAP request usually arrives in one chunk: decode it without copying.
-      resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, size).toString('utf8'));
-    });
-    req.on('error', (err) => {
-      if (!failed) reject(err);
-    });
+  let first: Buffer | undefined;
+  let more: Buffer[] | undefined;
+  let size = 0;
+  let failed = false;
+  req.on('data', (chunk: Buffer) => {
+    if (failed) return;
+    size += chunk.length;
+    if (size > limit) {
+      failed = true;
+      first = more = undefined;
+      req.pause();
+      done(new VigilError('BodyTooLarge', `request body exceeds the ${limit}-byte limit`));
+      return;
+    }
+    if (first === undefined) first = chunk;
+    else (more ??= [first]).push(chunk);
+  });
+  req.on('end', () => {
+    if (failed) return;
+    // A SOAP request usually arrives in one chunk: decode it without copying.
+    done(undefined, more ? Buffer.concat(more, size).toString('utf8') : (first?.toString('utf8') ?? ''));
+  });
+  req.on('error', (err) => {
+    if (failed) return;
+    failed = true;
+    done(err);
   });
 }
 
