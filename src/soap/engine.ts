@@ -11,7 +11,7 @@ import type { Authenticator } from '../security/authenticator.js';
 import { OPERATION_ACCESS } from '../security/operation-access.js';
 import type { AuditLog } from '../storage/audit.js';
 import { el, type Xml } from '../xml/write.js';
-import { addressingReply, readEnvelope, SOAP_CONTENT_TYPE, writeEnvelope, type SoapRequest } from './envelope.js';
+import { addressingReply, envelopeBytes, readEnvelope, SOAP_CONTENT_TYPE, writeEnvelope, type SoapRequest } from './envelope.js';
 import { faultBody, faultHttpStatus } from './fault.js';
 import type { OperationHandler, SoapService } from './service.js';
 
@@ -27,7 +27,8 @@ const NO_TOKENS: string[] = [];
 export interface HttpReply {
   status: number;
   headers: Record<string, string | string[]>;
-  body: string;
+  /** UTF-8 bytes (successful replies) or text (faults). */
+  body: Buffer | string;
 }
 
 export class SoapEngine {
@@ -144,7 +145,7 @@ export class SoapEngine {
     const touched: string[] = [];
     const done = (body: Xml): HttpReply => {
       this.#record(ctx, principal, service, opName, touched, 'ok');
-      return { status: 200, headers: { 'content-type': SOAP_CONTENT_TYPE }, body: writeEnvelope(body, addressingReply(req, false)) };
+      return { status: 200, headers: { 'content-type': SOAP_CONTENT_TYPE }, body: envelopeBytes(body, addressingReply(req, false)) };
     };
     const failed = (err: unknown): HttpReply => {
       const e = asVigilError(err);

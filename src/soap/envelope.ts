@@ -59,8 +59,32 @@ const ENVELOPE_PREFIXES: Prefix[] = [
 const ENVELOPE_OPEN = `<?xml version="1.0" encoding="UTF-8"?>\n<env:Envelope${xmlnsDecls(ENVELOPE_PREFIXES)}>`;
 
 export function writeEnvelope(body: Xml, headerBlocks?: Xml[]): string {
+  return ENVELOPE_OPEN + envelopeRest(body, headerBlocks);
+}
+
+function envelopeRest(body: Xml, headerBlocks: Xml[] | undefined): string {
   const header = headerBlocks && headerBlocks.length ? el('env:Header', headerBlocks).s : '';
-  return `${ENVELOPE_OPEN}${header}<env:Body>${body.s}</env:Body></env:Envelope>`;
+  return `${header}<env:Body>${body.s}</env:Body></env:Envelope>`;
+}
+
+const ENVELOPE_OPEN_BYTES = Buffer.from(ENVELOPE_OPEN, 'utf8');
+/** Buffers up to this size come from Node's shared pool (Buffer.poolSize / 2). */
+const POOLED = 4096;
+
+/**
+ * writeEnvelope as UTF-8 bytes, for replies. The envelope's opening — over a kilobyte of
+ * namespace declarations — is encoded once at start-up; only the rest is encoded per reply,
+ * straight into the reply buffer (a UTF-16 unit is at most 3 UTF-8 bytes, so small replies
+ * need no length pass).
+ */
+export function envelopeBytes(body: Xml, headerBlocks?: Xml[]): Buffer {
+  const rest = envelopeRest(body, headerBlocks);
+  const open = ENVELOPE_OPEN_BYTES.length;
+  const bound = open + 3 * rest.length;
+  const buf = Buffer.allocUnsafe(bound <= POOLED ? bound : open + Buffer.byteLength(rest, 'utf8'));
+  ENVELOPE_OPEN_BYTES.copy(buf, 0);
+  const written = buf.write(rest, open, 'utf8');
+  return buf.subarray(0, open + written);
 }
 
 /** The WS-Addressing header blocks of a reply: Action (request's with "Response") and RelatesTo. */

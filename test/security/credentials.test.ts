@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { DigestAuthority, expectedDigestResponse, parseAuthParams, parseDigestAuthorization } from '../../src/security/http-digest.js';
-import { NonceCache, passwordDigest, readUsernameToken, verifyUsernameToken } from '../../src/security/usernametoken.js';
+import { NonceCache, parseTimestamp, passwordDigest, readUsernameToken, verifyUsernameToken } from '../../src/security/usernametoken.js';
 import { AuthThrottle } from '../../src/security/throttle.js';
 import { isAllowed } from '../../src/security/access.js';
 import { SecretBox, generatePassword, safeEqual } from '../../src/security/secrets.js';
@@ -132,4 +132,17 @@ test('secrets: sealing round trip, tamper detection, constant-time compare, pass
   const p = generatePassword();
   assert.equal(p.length, 24);
   assert.notEqual(p, generatePassword());
+});
+
+test('wsu:Created timestamps read exactly as Date.parse reads them', () => {
+  for (const s of ['2026-11-21T19:54:33Z', '2026-11-21T19:54:33.123Z', '2024-02-29T00:00:00Z', '2023-02-29T00:00:00Z', '2026-13-01T00:00:00Z', '2026-04-31T10:00:00.000Z', '2026-11-21T24:00:00Z', '2026-11-21T19:54:33+01:00', '2026-11-21T19:54:33.5Z', '0050-01-01T00:00:00Z', 'junk', '2026-1x-21T19:54:33Z']) {
+    assert.deepEqual(parseTimestamp(s), Date.parse(s), s);
+  }
+  fc.assert(
+    fc.property(fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2200-01-01T00:00:00Z'), noInvalidDate: true }), fc.boolean(), (d, ms) => {
+      const s = ms ? d.toISOString() : d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+      assert.equal(parseTimestamp(s), Date.parse(s));
+    }),
+    { numRuns: 2000 },
+  );
 });
