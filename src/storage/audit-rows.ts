@@ -1,8 +1,14 @@
 /**
- * Audit rows as stored, and the writer that inserts them: shared by the audit writer thread and
- * by the in-thread fallback (in-memory databases, or a writer thread that failed). Storage is
- * dictionary-encoded (migration 4): each row refers to an actor (who, how, from where) and an
- * action (service, operation, outcome) stored once; `audit_log` is a view in the old shape.
+ * Audit rows in transit and the writer that inserts them, shared by the audit writer thread and
+ * the in-thread fallback (in-memory databases, or a writer thread that failed).
+ *
+ * Storage is dictionary-encoded (migration 4): a row refers to an actor (who, how, from where)
+ * and an action (service, operation, outcome), each stored once; `audit_log` is a view in the
+ * old shape. The request path does the same on its side: `AuditBatcher` gives each actor and
+ * action a small number the first time it is seen, so recording a row is three numbers written
+ * into typed arrays — no string building, no objects for the garbage collector. Each batch
+ * carries the dictionary entries its rows use, so any batch can be written by itself (by the
+ * thread, or here if the thread died), whatever happened to the ones before it.
  */
 import type { Db } from './db.js';
 
@@ -18,48 +24,131 @@ export interface AuditEntry {
   outcome: string;
 }
 
+/** One batch of rows, as posted to the writer (structured-cloned: typed arrays are one copy each). */
+export interface AuditBatch {
+  seq: number;
+  count: number;
+  /** ms since the epoch, per row. */
+  ts: Float64Array;
+  /** Batcher-local actor and action numbers, per row. */
+  actors: Int32Array;
+  actions: Int32Array;
+  /** [row index, JSON array] for the rows that touched tokens. */
+  tokens: [number, string][];
+  /** The actors the rows use: [number, username, auth method, source, transport]. */
+  actorDefs: [number, string, string, string, string][];
+  /** The actions the rows use: [number, service, operation, outcome]. */
+  actionDefs: [number, string, string, string][];
+}
+
+type ActorDef = AuditBatch['actorDefs'][number];
+type ActionDef = AuditBatch['actionDefs'][number];
+
+/** Dictionary entries a batcher keeps before it starts over (many distinct source addresses). */
+const MAX_DICTIONARY = 50_000;
+
 /**
- * A row as it travels to the writer: one line of fields separated by FIELD, lines ended by ROW —
- * posting one string per batch to the writer thread costs a fraction of cloning row arrays.
- * Fields: ts (ms since epoch), username, auth method, source, transport, service, operation,
- * tokens (JSON, empty when none), outcome. JSON never contains the separators; the other fields
- * get them replaced (they come from names and addresses, where they never legitimately occur).
+ * Dictionary numbers by nested maps, one level per field: each field's string hash is computed
+ * once and cached in the string (constants, a socket's address), where a concatenated key would
+ * be a new string to flatten and hash on every row.
  */
-const FIELD = '\u0001';
-const ROW = '\u0000';
-// eslint-disable-next-line no-control-regex -- the separators are control characters on purpose
-const HAS_SEPARATOR = /[\u0000\u0001]/;
-// eslint-disable-next-line no-control-regex -- as above
-const SEPARATORS = /[\u0000\u0001]/g;
+type Nested<T> = Map<string, T>;
 
-export function toLine(e: AuditEntry): string {
-  let who = `${e.username}${FIELD}${e.authMethod}${FIELD}${e.source}${FIELD}${e.transport}${FIELD}${e.service}${FIELD}${e.operation}`;
-  if (HAS_SEPARATOR.test(who) || HAS_SEPARATOR.test(e.outcome)) {
-    const clean = (v: string): string => v.replace(SEPARATORS, '\ufffd');
-    who = [e.username, e.authMethod, e.source, e.transport, e.service, e.operation].map(clean).join(FIELD);
-    return `${e.ts.getTime()}${FIELD}${who}${FIELD}${e.tokens.length === 0 ? '' : JSON.stringify(e.tokens)}${FIELD}${clean(e.outcome)}${ROW}`;
+/** Collects rows into batches of at most `capacity`. */
+export class AuditBatcher {
+  readonly #capacity: number;
+  readonly #actors: Nested<Nested<Nested<Nested<ActorDef>>>> = new Map();
+  readonly #actions: Nested<Nested<Nested<ActionDef>>> = new Map();
+  readonly #actorDefs = new Map<number, ActorDef>();
+  readonly #actionDefs = new Map<number, ActionDef>();
+  #nextId = 1;
+  #batch: AuditBatch;
+
+  constructor(capacity: number) {
+    this.#capacity = capacity;
+    this.#batch = this.#empty();
   }
-  return `${e.ts.getTime()}${FIELD}${who}${FIELD}${e.tokens.length === 0 ? '' : JSON.stringify(e.tokens)}${FIELD}${e.outcome}${ROW}`;
+
+  get count(): number {
+    return this.#batch.count;
+  }
+
+  /** Adds a row; returns true when the batch is full. */
+  add(e: AuditEntry): boolean {
+    const b = this.#batch;
+    const i = b.count++;
+    b.ts[i] = e.ts.getTime();
+    b.actors[i] = this.#actor(e.username, e.authMethod, e.source, e.transport);
+    b.actions[i] = this.#action(e.service, e.operation, e.outcome);
+    if (e.tokens.length > 0) b.tokens.push([i, JSON.stringify(e.tokens)]);
+    return b.count >= this.#capacity;
+  }
+
+  #actor(username: string, method: string, source: string, transport: string): number {
+    const l1 = level(this.#actors, username);
+    const l2 = level(l1, method);
+    const l3 = level(l2, source);
+    let def = l3.get(transport);
+    if (def === undefined) {
+      def = [this.#nextId++, username, method, source, transport];
+      l3.set(transport, def);
+      this.#actorDefs.set(def[0], def);
+    }
+    return def[0];
+  }
+
+  #action(service: string, operation: string, outcome: string): number {
+    const l2 = level(level(this.#actions, service), operation);
+    let def = l2.get(outcome);
+    if (def === undefined) {
+      def = [this.#nextId++, service, operation, outcome];
+      l2.set(outcome, def);
+      this.#actionDefs.set(def[0], def);
+    }
+    return def[0];
+  }
+
+  /** The rows added so far as batch `seq` (with the definitions they use); the next rows start a new one. */
+  take(seq: number): AuditBatch {
+    const b = this.#batch;
+    b.seq = seq;
+    b.ts = b.ts.subarray(0, b.count);
+    b.actors = b.actors.subarray(0, b.count);
+    b.actions = b.actions.subarray(0, b.count);
+    for (const n of new Set(b.actors)) b.actorDefs.push(this.#actorDefs.get(n)!);
+    for (const n of new Set(b.actions)) b.actionDefs.push(this.#actionDefs.get(n)!);
+    if (this.#actorDefs.size + this.#actionDefs.size > MAX_DICTIONARY) {
+      // Bounded memory with many distinct sources: numbering goes on, the dictionary starts over.
+      this.#actors.clear();
+      this.#actions.clear();
+      this.#actorDefs.clear();
+      this.#actionDefs.clear();
+    }
+    this.#batch = this.#empty();
+    return b;
+  }
+
+  #empty(): AuditBatch {
+    const n = this.#capacity;
+    return { seq: 0, count: 0, ts: new Float64Array(n), actors: new Int32Array(n), actions: new Int32Array(n), tokens: [], actorDefs: [], actionDefs: [] };
+  }
 }
 
-/** The rows of a batch of lines. */
-export function parseLines(text: string): AuditRow[] {
-  const rows: AuditRow[] = [];
-  let start = 0;
-  for (let end = text.indexOf(ROW); end >= 0; start = end + 1, end = text.indexOf(ROW, start)) {
-    const f = text.substring(start, end).split(FIELD);
-    rows.push([Number(f[0]), f[1]!, f[2]!, f[3]!, f[4]!, f[5]!, f[6]!, f[7] === '' ? null : f[7]!, f[8]!]);
+function level<T>(map: Nested<Nested<T>>, key: string): Nested<T> {
+  let next = map.get(key);
+  if (next === undefined) {
+    next = new Map();
+    map.set(key, next);
   }
-  return rows;
+  return next;
 }
-
-/** A parsed row: the fields of a line, ts as a number and tokens null when none. */
-export type AuditRow = [number, string, string, string, string, string, string, string | null, string];
 
 const ROWS_PER_INSERT = 32;
-/** Dictionary ids remembered per writer; beyond this the cache starts over (ids stay valid). */
-const MAX_CACHED_KEYS = 10_000;
 
+/**
+ * Inserts batches into the audit tables, translating batcher numbers into database ids (cached;
+ * numbers are never reused, so a cached translation stays right).
+ */
 export class AuditRowWriter {
   readonly #db: Db;
   readonly #insertOne;
@@ -68,8 +157,8 @@ export class AuditRowWriter {
   readonly #findActor;
   readonly #addAction;
   readonly #findAction;
-  readonly #actors = new Map<string, number>();
-  readonly #actions = new Map<string, number>();
+  readonly #actors = new Map<number, number>();
+  readonly #actions = new Map<number, number>();
 
   constructor(db: Db) {
     this.#db = db;
@@ -83,51 +172,41 @@ export class AuditRowWriter {
     this.#findAction = db.prepare('SELECT id FROM audit_actions WHERE service = ? AND operation = ? AND outcome = ?').pluck();
   }
 
-  /** Inserts rows in one transaction. */
-  write(rows: readonly AuditRow[]): void {
+  /** Inserts a batch in one transaction (in the order taken, for the ids to be chronological). */
+  write(b: AuditBatch): void {
     this.#db.transaction(() => {
+      if (this.#actors.size + this.#actions.size > MAX_DICTIONARY) {
+        this.#actors.clear();
+        this.#actions.clear();
+      }
+      for (const [n, username, method, source, transport] of b.actorDefs) {
+        if (this.#actors.has(n)) continue;
+        this.#addActor.run(username, method, source, transport);
+        this.#actors.set(n, this.#findActor.get(username, method, source, transport) as number);
+      }
+      for (const [n, service, operation, outcome] of b.actionDefs) {
+        if (this.#actions.has(n)) continue;
+        this.#addAction.run(service, operation, outcome);
+        this.#actions.set(n, this.#findAction.get(service, operation, outcome) as number);
+      }
+      const tokens = new Map(b.tokens);
       // Groups of ROWS_PER_INSERT through one multi-row INSERT: per-statement overhead, not
       // SQLite's, dominates single-row inserts.
       const values: (number | string | null)[] = [];
+      const push = (i: number): void => {
+        values.push(b.ts[i]!, this.#actors.get(b.actors[i]!)!, this.#actions.get(b.actions[i]!)!, tokens.get(i) ?? null);
+      };
       let i = 0;
-      for (; i + ROWS_PER_INSERT <= rows.length; i += ROWS_PER_INSERT) {
+      for (; i + ROWS_PER_INSERT <= b.count; i += ROWS_PER_INSERT) {
         values.length = 0;
-        for (let k = i; k < i + ROWS_PER_INSERT; k++) this.#push(values, rows[k]!);
+        for (let k = i; k < i + ROWS_PER_INSERT; k++) push(k);
         this.#insertMany.run(values);
       }
-      for (; i < rows.length; i++) {
+      for (; i < b.count; i++) {
         values.length = 0;
-        this.#push(values, rows[i]!);
+        push(i);
         this.#insertOne.run(values);
       }
     })();
-  }
-
-  #push(values: (number | string | null)[], r: AuditRow): void {
-    values.push(r[0], this.#actor(r[1], r[2], r[3], r[4]), this.#action(r[5], r[6], r[8]), r[7]);
-  }
-
-  #actor(username: string, method: string, source: string, transport: string): number {
-    const key = `${username}\u0000${method}\u0000${source}\u0000${transport}`;
-    let id = this.#actors.get(key);
-    if (id === undefined) {
-      this.#addActor.run(username, method, source, transport);
-      id = this.#findActor.get(username, method, source, transport) as number;
-      if (this.#actors.size >= MAX_CACHED_KEYS) this.#actors.clear();
-      this.#actors.set(key, id);
-    }
-    return id;
-  }
-
-  #action(service: string, operation: string, outcome: string): number {
-    const key = `${service}\u0000${operation}\u0000${outcome}`;
-    let id = this.#actions.get(key);
-    if (id === undefined) {
-      this.#addAction.run(service, operation, outcome);
-      id = this.#findAction.get(service, operation, outcome) as number;
-      if (this.#actions.size >= MAX_CACHED_KEYS) this.#actions.clear();
-      this.#actions.set(key, id);
-    }
-    return id;
   }
 }

@@ -6,18 +6,12 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { AuditRowWriter, parseLines } from './audit-rows.js';
+import { AuditRowWriter, type AuditBatch } from './audit-rows.js';
 
 export interface AuditWriterData {
   file: string;
   /** Int32Array over this: [0] = sequence number of the last committed batch. */
   committed: SharedArrayBuffer;
-}
-
-export interface AuditBatch {
-  seq: number;
-  /** Rows as lines (audit-rows.ts toLine). */
-  lines: string;
 }
 
 const { file, committed } = workerData as AuditWriterData;
@@ -30,7 +24,7 @@ const writer = new AuditRowWriter(db);
 
 parentPort!.on('message', (batch: AuditBatch) => {
   // An error here ends the thread; the main thread then writes everything not yet committed itself.
-  writer.write(parseLines(batch.lines));
+  writer.write(batch);
   Atomics.store(done, 0, batch.seq);
   Atomics.notify(done, 0);
 });

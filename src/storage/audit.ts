@@ -11,8 +11,8 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../core/workers.js';
-import { AuditRowWriter, parseLines, toLine, type AuditEntry } from './audit-rows.js';
-import type { AuditBatch, AuditWriterData } from './audit-writer.js';
+import { AuditBatcher, AuditRowWriter, type AuditBatch, type AuditEntry } from './audit-rows.js';
+import type { AuditWriterData } from './audit-writer.js';
 import type { Db } from './db.js';
 
 export type { AuditEntry } from './audit-rows.js';
@@ -33,9 +33,8 @@ export interface AuditLogOptions {
 export class AuditLog {
   readonly #db: Db;
   readonly #opts: AuditLogOptions;
-  /** Rows recorded and not yet posted, as lines (audit-rows.ts), and how many. */
-  #pending = '';
-  #pendingRows = 0;
+  /** Rows recorded and not yet posted. */
+  readonly #pending = new AuditBatcher(MAX_BATCH);
   #timer: NodeJS.Timeout | undefined;
   #local: AuditRowWriter | undefined;
   #worker: Worker | undefined;
@@ -56,8 +55,7 @@ export class AuditLog {
   }
 
   record(e: AuditEntry): void {
-    this.#pending += toLine(e);
-    if (++this.#pendingRows >= MAX_BATCH) this.#post();
+    if (this.#pending.add(e)) this.#post();
     else if (!this.#timer) this.#timer = setTimeout(() => this.#post(), FLUSH_MS);
   }
 
@@ -102,7 +100,7 @@ export class AuditLog {
       this.#opts.onWriterError(err);
       // Whatever the thread had not committed is written here, in order.
       const done = Atomics.load(this.#committed!, 0);
-      for (const batch of this.#inFlight) if (batch.seq > done) this.#writeLocally(batch.lines);
+      for (const batch of this.#inFlight) if (batch.seq > done) this.#writeLocally(batch);
       this.#inFlight = [];
     };
     worker.on('error', failed);
@@ -116,15 +114,12 @@ export class AuditLog {
       clearTimeout(this.#timer);
       this.#timer = undefined;
     }
-    if (this.#pendingRows === 0 || !this.#db.open) return;
-    const lines = this.#pending;
-    this.#pending = '';
-    this.#pendingRows = 0;
+    if (this.#pending.count === 0 || !this.#db.open) return;
+    const batch = this.#pending.take(++this.#posted);
     if (!this.#worker) {
-      this.#writeLocally(lines);
+      this.#writeLocally(batch);
       return;
     }
-    const batch: AuditBatch = { seq: ++this.#posted, lines };
     const done = Atomics.load(this.#committed!, 0);
     let drop = 0;
     while (drop < this.#inFlight.length && this.#inFlight[drop]!.seq <= done) drop++;
@@ -150,9 +145,9 @@ export class AuditLog {
     }
   }
 
-  #writeLocally(lines: string): void {
+  #writeLocally(batch: AuditBatch): void {
     if (!this.#db.open) return;
     this.#local ??= new AuditRowWriter(this.#db);
-    this.#local.write(parseLines(lines));
+    this.#local.write(batch);
   }
 }
