@@ -1,11 +1,10 @@
 /**
- * Bounded, namespace-aware XML parsing into `XmlElement` trees. Written for SOAP: a single pass
- * over the string that leans on native searches (indexOf, sticky/global regexes, string equality)
- * and visits characters one by one in JavaScript only inside names, because every request is
- * parsed and a per-character JavaScript loop costs several times what V8's native scans do.
- * Hostile input is refused rather than processed: any DOCTYPE (so no entity expansion of any
- * kind), undefined entities, too many elements or attributes, too deep nesting, too much text.
- * All failures are `XmlParseError`s.
+ * Bounded, namespace-aware XML parsing into `XmlElement` trees. Written for SOAP, where every
+ * request is parsed: a single pass that reads characters from a typed-array copy of the document
+ * (much cheaper in V8 than String#charCodeAt) and leaves long stretches to native scans (indexOf,
+ * global regexes with lastIndex, string equality). Hostile input is refused rather than processed:
+ * any DOCTYPE (so no entity expansion of any kind), undefined entities, too many elements or
+ * attributes, too deep nesting, too much text. All failures are `XmlParseError`s.
  */
 import type { NsBindings, XmlElement } from './dom.js';
 import { NS } from './ns.js';
@@ -60,18 +59,20 @@ const FORBIDDEN_RE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 const FORBIDDEN_FROM_RE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 // Where plain character data stops: markup, a reference, a possible ']]>' or a forbidden
 // character; and where a plain attribute value stops: its quote, '<', a reference, or a character
-// to normalize or refuse. Runs up to SHORT_RUN long are checked in JavaScript against the ASCII
-// tables (a regex call costs more than that); longer ones by a native scan, a global regex used
-// with lastIndex + test() (no match object, no substring).
+// to normalize or refuse. Each set twice: as a bit in STOP, a table over all UTF-16 code units,
+// for the first SHORT_RUN characters, checked in JavaScript (a regex call costs more than that),
+// and as a global regex, used with lastIndex + test() (no match object, no substring), for the rest
+// of longer runs.
 const SHORT_RUN = 32;
-const TEXT_STOP = new Uint8Array(128);
-const VALUE_STOP = new Uint8Array(128);
-for (let c = 0; c < 0x20; c++) {
-  VALUE_STOP[c] = 1;
-  if (c !== 0x09 && c !== 0x0a && c !== 0x0d) TEXT_STOP[c] = 1;
-}
-for (const c of '<&]') TEXT_STOP[c.charCodeAt(0)] = 1;
-for (const c of '<&"\'') VALUE_STOP[c.charCodeAt(0)] = 1;
+const TEXT_STOP = 1;
+const DQ_VALUE_STOP = 2;
+const SQ_VALUE_STOP = 4;
+const STOP = new Uint8Array(0x10000);
+for (let c = 0; c < 0x20; c++) STOP[c] = c === 0x09 || c === 0x0a || c === 0x0d ? DQ_VALUE_STOP | SQ_VALUE_STOP : TEXT_STOP | DQ_VALUE_STOP | SQ_VALUE_STOP;
+STOP[0xfffe] = STOP[0xffff] = STOP[0x3c] = STOP[0x26] = TEXT_STOP | DQ_VALUE_STOP | SQ_VALUE_STOP; // also '<' and '&'
+STOP[0x5d] = TEXT_STOP; // ']'
+STOP[0x22] = DQ_VALUE_STOP;
+STOP[0x27] = SQ_VALUE_STOP;
 // eslint-disable-next-line no-control-regex
 const TEXT_STOP_RE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F<&\]\uFFFE\uFFFF]/g;
 // eslint-disable-next-line no-control-regex
@@ -80,33 +81,57 @@ const DQ_VALUE_STOP_RE = /[\u0000-\u001F"<&\uFFFE\uFFFF]/g;
 const SQ_VALUE_STOP_RE = /[\u0000-\u001F'<&\uFFFE\uFFFF]/g;
 
 /**
- * Whether s[from, to) is a plain run: none of the characters `table` marks (ASCII) nor U+FFFE/FFFF.
- * `re` finds the first such character, and s[to] must be one (the run's terminator).
+ * The document's UTF-16 code units, copied natively into a typed array kept from one document to
+ * the next: V8 reads a typed array element in a fraction of the time String#charCodeAt takes, and
+ * the parser visits characters one by one in names, whitespace and short runs. A 0 follows the last
+ * unit (a sentinel: no scanning loop goes on over NUL), and parseXml zeroes the units it loaded
+ * afterwards, so that none of a document's content stays behind.
  */
-function isPlainRun(s: string, from: number, to: number, table: Uint8Array, re: RegExp): boolean {
-  if (to - from <= SHORT_RUN) {
-    for (let i = from; i < to; i++) {
-      const c = s.charCodeAt(i);
-      if (c < 128 ? table[c] !== 0 : c >= 0xfffe) return false;
+let units: Uint16Array = new Uint16Array(8192);
+let unitBytes = Buffer.from(units.buffer);
+/** Documents shorter than this keep a grown array for the next ones. */
+const MAX_KEPT_UNITS = 1 << 20;
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+function loadUnits(s: string): Uint16Array {
+  const n = s.length;
+  let array = units;
+  let bytes = unitBytes;
+  if (n >= array.length) {
+    array = new Uint16Array(Math.max(n + 1, 2 * array.length));
+    bytes = Buffer.from(array.buffer);
+    if (n < MAX_KEPT_UNITS) {
+      units = array;
+      unitBytes = bytes;
     }
-    return true;
   }
-  re.lastIndex = from;
-  return re.test(s) && re.lastIndex === to + 1;
+  bytes.write(s, 0, 'utf16le');
+  if (!LITTLE_ENDIAN) bytes.subarray(0, 2 * n).swap16();
+  array[n] = 0;
+  return array;
 }
 
-/** Whether s[start, end) is `xmlns` or `xmlns:…` (a namespace declaration's attribute name). */
-function isNsDeclarationAt(s: string, start: number, end: number): boolean {
-  return (
-    s.charCodeAt(start) === 0x78 && s.charCodeAt(start + 1) === 0x6d && s.charCodeAt(start + 2) === 0x6c && s.charCodeAt(start + 3) === 0x6e &&
-    s.charCodeAt(start + 4) === 0x73 && (end - start === 5 || s.charCodeAt(start + 5) === 0x3a)
-  );
+/**
+ * Index of the first character at or after `from` in the set `stop` (a STOP bit); `re` finds the
+ * same characters in `s`. The sentinel (in every set) stops the scan at the latest.
+ */
+function stopAt(s: string, u: Uint16Array, from: number, stop: number, re: RegExp): number {
+  const limit = from + SHORT_RUN;
+  for (let i = from; i < limit; i++) if ((STOP[u[i]!]! & stop) !== 0) return i;
+  re.lastIndex = limit;
+  return re.test(s) ? re.lastIndex - 1 : s.length;
+}
+
+/** Whether u[start, end) is `xmlns` or `xmlns:…` (a namespace declaration's attribute name). */
+function isNsDeclarationAt(u: Uint16Array, start: number, end: number): boolean {
+  // Each unit is read only if the previous ones matched name characters, so never past `end`.
+  return u[start] === 0x78 && u[start + 1] === 0x6d && u[start + 2] === 0x6c && u[start + 3] === 0x6e && u[start + 4] === 0x73 && (end - start === 5 || u[start + 5] === 0x3a);
 }
 
 // Regular expressions live at module level: a literal inside a function is a new object per call.
 const DECLARATION_RE = /^\s+version\s*=\s*(["'])1\.[0-9]+\1(\s+encoding\s*=\s*(["'])[A-Za-z][A-Za-z0-9._-]*\3)?(\s+standalone\s*=\s*(["'])(yes|no)\5)?\s*$/;
-/** Declarations (between `<?xml` and `?>`) clients send nearly always; all match DECLARATION_RE. */
-const COMMON_DECLARATIONS = [' version="1.0" encoding="UTF-8"', ' version="1.0" encoding="utf-8"', ' version="1.0"', " version='1.0' encoding='UTF-8'", " version='1.0' encoding='utf-8'", " version='1.0'"];
+/** The declaration (between `<?xml` and `?>`) clients send nearly always; DECLARATION_RE accepts it. */
+const COMMON_DECLARATION = ' version="1.0" encoding="UTF-8"';
 const NOT_WS_RE = /[^ \t\r\n]/;
 const ATTR_WS_RE = /[\t\r\n]/;
 const ATTR_WS_ALL_RE = /\r\n|[\t\r\n]/g;
@@ -117,6 +142,8 @@ const DECL_END_RE = /[\s?]/;
 const PI_WS_RE = /^[ \t\r\n]/;
 /** Shared by every element without attributes (the tree is read-only to its users). */
 const NO_ATTRS: ReadonlyMap<string, string> = new Map();
+/** Children of an element until it closes (it then gets its own array, sized to fit). */
+const NO_CHILDREN_YET: XmlElement[] = [];
 
 interface Element {
   ns: string;
@@ -141,9 +168,28 @@ class NsScope implements NsBindings {
     this.#bindings = bindings;
   }
   get(prefix: string): string | undefined {
-    for (let scope: NsScope | undefined = this; scope !== undefined; scope = scope.#parent) {
+    return NsScope.#get(this, prefix);
+  }
+  static #get(innermost: NsScope, prefix: string): string | undefined {
+    for (let scope: NsScope | undefined = innermost; scope !== undefined; scope = scope.#parent) {
       const bindings = scope.#bindings;
       for (let k = 0; k < bindings.length; k += 2) if (bindings[k] === prefix) return bindings[k + 1];
+    }
+    return undefined;
+  }
+  /** get() for the prefix at u[start, start + length), without slicing it out of the document. */
+  getAt(u: Uint16Array, start: number, length: number): string | undefined {
+    return NsScope.#getAt(this, u, start, length);
+  }
+  static #getAt(innermost: NsScope, u: Uint16Array, start: number, length: number): string | undefined {
+    for (let scope: NsScope | undefined = innermost; scope !== undefined; scope = scope.#parent) {
+      const bindings = scope.#bindings;
+      next: for (let k = 0; k < bindings.length; k += 2) {
+        const prefix = bindings[k]!;
+        if (prefix.length !== length) continue;
+        for (let j = 0; j < length; j++) if (prefix.charCodeAt(j) !== u[start + j]) continue next;
+        return bindings[k + 1];
+      }
     }
     return undefined;
   }
@@ -157,29 +203,39 @@ class NsScope implements NsBindings {
 }
 
 /**
- * Namespace URIs Vigil knows, grouped by length: a parsed URI is swapped for the constant, so that
- * comparing it with NS.x (child lookups, dispatch) is a pointer check, not a 90-character one.
- * Looked up by length and string equality (a native compare) rather than through a Map, which
- * would first hash all of the freshly sliced URI.
+ * Attribute values requests carry over and over, grouped by length: the namespace URIs Vigil
+ * knows, and WS-Security's token and encoding types. A parsed value equal to one is swapped for
+ * the constant, so that comparing a namespace with NS.x (child lookups, dispatch) is a pointer
+ * check, not a 90-character one; and a value found equal to one needs no character checks (one
+ * native comparison costs less). Looked up by length and string equality rather than through a
+ * Map, which would first hash all of the freshly sliced value.
  */
-const KNOWN_NAMESPACES_BY_LENGTH: (string[] | undefined)[] = [];
-for (const uri of new Set<string>(Object.values(NS))) (KNOWN_NAMESPACES_BY_LENGTH[uri.length] ??= []).push(uri);
+const KNOWN_VALUES_BY_LENGTH: (string[] | undefined)[] = [];
+const WSS_TOKEN_PROFILE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0';
+const WSS_MESSAGE_SECURITY = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-soap-message-security-1.0';
+for (const value of new Set<string>([
+  ...Object.values(NS),
+  `${WSS_TOKEN_PROFILE}#PasswordDigest`,
+  `${WSS_TOKEN_PROFILE}#PasswordText`,
+  `${WSS_MESSAGE_SECURITY}#Base64Binary`,
+])) {
+  (KNOWN_VALUES_BY_LENGTH[value.length] ??= []).push(value);
+}
 
-/** The known constant equal to `uri`, if any. */
-function knownNamespace(uri: string): string | undefined {
-  const known = KNOWN_NAMESPACES_BY_LENGTH[uri.length];
+/** The known constant equal to s[from, to), if any. */
+function knownValue(s: string, from: number, to: number): string | undefined {
+  const known = KNOWN_VALUES_BY_LENGTH[to - from];
   if (known !== undefined) {
-    for (let k = 0; k < known.length; k++) if (known[k] === uri) return known[k];
+    const value = s.substring(from, to);
+    for (let k = 0; k < known.length; k++) if (known[k] === value) return known[k];
   }
   return undefined;
 }
 
 const ROOT_SCOPE = new NsScope(undefined, ['xml', XML_NS]);
-/** Children of an element until it closes (it then gets its own array, sized to fit). */
-const NO_CHILDREN_YET: XmlElement[] = [];
 
 export function parseXml(input: string, limits: XmlLimits = DEFAULT_XML_LIMITS): XmlElement {
-  return PARSER.parse(input, limits);
+  return new Parser(input, limits).parse();
 }
 
 /** Kinds of attribute kept beside its name: ≥ 0 is the prefix colon's index in the name. */
@@ -187,61 +243,54 @@ const UNPREFIXED = -1;
 const BAD_QNAME = -2;
 const NS_DECLARATION = -3;
 
-/**
- * One parser, reused: its working arrays keep their storage from one document to the next (growing
- * them anew for every request was a good part of what parsing allocated). Parsing never calls out
- * to other code, so it cannot be re-entered.
- */
+// Numbers the parser keeps per open element and per attribute, in typed arrays shared by all
+// documents (parsing is never re-entered): unlike arrays made per document they need not grow
+// afresh each time, and unlike arrays kept in the old generation they cost no write barriers.
+let openInfo: Int32Array = new Int32Array(3 * 64);
+let attrKinds: Int32Array = new Int32Array(64);
+
+function grown(array: Int32Array, needed: number): Int32Array {
+  const bigger = new Int32Array(Math.max(needed, 2 * array.length));
+  bigger.set(array);
+  return bigger;
+}
+
 class Parser {
-  #s = '';
-  #limits = DEFAULT_XML_LIMITS;
+  readonly #s: string;
+  /** The code units of #s (see loadUnits). */
+  readonly #u: Uint16Array;
+  /**
+   * The limits, read once and before anything else: no code of the caller's (a getter) may run
+   * mid-parse and re-enter the parser, whose working arrays are shared.
+   */
+  readonly #maxDepth: number;
+  readonly #maxElements: number;
+  readonly #maxTextLength: number;
+  readonly #maxAttributes: number;
   #elements = 0;
   #text = 0;
-  /** Open elements and their qualified names, `#depth` deep. */
   #depth = 0;
-  readonly #open: (Element | undefined)[] = [];
-  readonly #qnames: string[] = [];
   /**
-   * Closed children of the open elements, `#kidsTop` long: an element's start at `#kidsBase[depth]`.
-   * Collected here and copied out when the element closes, so that each element's children array
-   * is allocated once at its final size (pushing into a fresh [] reserves 16 slots).
+   * Open elements, each followed by its children closed so far (a closing element stays where it
+   * is, as a closed child of its parent), `#top` long; the element open at depth d is at
+   * `#stack[openInfo[3d]]`, and its qualified name at s[openInfo[3d + 1], openInfo[3d + 2]).
    */
-  readonly #kids: (XmlElement | undefined)[] = [];
-  readonly #kidsBase: number[] = [];
-  #kidsTop = 0;
-  /** Attributes of the start tag being read: names, values, kinds (see NS_DECLARATION). */
+  readonly #stack: Element[] = [];
+  #top = 0;
+  /** Attributes of the start tag being read: names and values (their kinds are in attrKinds). */
   readonly #attrNames: string[] = [];
   readonly #attrValues: string[] = [];
-  readonly #attrKinds: number[] = [];
   /** Set by #nameEnd: index of the name's prefix colon, UNPREFIXED or BAD_QNAME. */
   #colon = UNPREFIXED;
   #root: Element | undefined;
-  /** How much of the working arrays this document used: cleared after it, so no tree outlives its parse. */
-  #usedDepth = 0;
-  #usedKids = 0;
-  #usedAttrs = 0;
 
-  parse(s: string, limits: XmlLimits): XmlElement {
+  constructor(s: string, limits: XmlLimits) {
+    this.#maxDepth = limits.maxDepth;
+    this.#maxElements = limits.maxElements;
+    this.#maxTextLength = limits.maxTextLength;
+    this.#maxAttributes = limits.maxAttributes;
     this.#s = s;
-    this.#limits = limits;
-    this.#elements = 0;
-    this.#text = 0;
-    this.#depth = 0;
-    this.#kidsTop = 0;
-    this.#root = undefined;
-    try {
-      return this.#document();
-    } finally {
-      for (let k = this.#usedDepth - 1; k >= 0; k--) {
-        this.#open[k] = undefined;
-        this.#qnames[k] = '';
-      }
-      for (let k = this.#usedKids - 1; k >= 0; k--) this.#kids[k] = undefined;
-      for (let k = this.#usedAttrs - 1; k >= 0; k--) this.#attrNames[k] = this.#attrValues[k] = '';
-      this.#usedDepth = this.#usedKids = this.#usedAttrs = 0;
-      this.#s = '';
-      this.#root = undefined;
-    }
+    this.#u = loadUnits(s);
   }
 
   #fail(message: string, at: number, code: XmlParseError['code'] = 'MALFORMED'): never {
@@ -259,27 +308,45 @@ class Parser {
     if (FORBIDDEN_FROM_RE.test(this.#s) && FORBIDDEN_FROM_RE.lastIndex <= to) this.#fail('forbidden control character', FORBIDDEN_FROM_RE.lastIndex - 1);
   }
 
+  /** The qualified name of the element open at depth `d`. */
+  #openName(d: number): string {
+    return this.#s.substring(openInfo[3 * d + 1]!, openInfo[3 * d + 2]!);
+  }
+
+  /** The element the character data and children being read belong to. */
+  #current(): Element {
+    return this.#stack[openInfo[3 * this.#depth - 3]!]!;
+  }
+
+  parse(): XmlElement {
+    try {
+      return this.#document();
+    } finally {
+      if (this.#u === units) this.#u.fill(0, 0, this.#s.length);
+    }
+  }
+
   #document(): XmlElement {
     const s = this.#s;
+    const u = this.#u;
     const n = s.length;
-    let i = s.charCodeAt(0) === 0xfeff ? 1 : 0;
+    let i = u[0] === 0xfeff ? 1 : 0;
     if (s.startsWith('<?xml', i)) {
-      const c = s.charCodeAt(i + 5);
-      if (c === 0x20 || DECL_END_RE.test(s.charAt(i + 5))) i = this.#declaration(i);
+      if (u[i + 5] === 0x20 || DECL_END_RE.test(s.charAt(i + 5))) i = this.#declaration(i);
     }
     while (i < n) {
-      if (s.charCodeAt(i) !== 0x3c /* < */) {
+      if (u[i] !== 0x3c /* < */) {
         const lt = this.#chars(i);
         if (lt >= n) break;
         i = lt;
       }
-      const c = s.charCodeAt(i + 1);
+      const c = u[i + 1];
       if (c === 0x2f /* / */) i = this.#endTag(i);
       else if (c === 0x21 /* ! */) i = this.#bang(i);
       else if (c === 0x3f /* ? */) i = this.#pi(i);
       else i = this.#startTag(i);
     }
-    if (this.#depth > 0) this.#fail(`unclosed element <${this.#qnames[this.#depth - 1]!}>`, i);
+    if (this.#depth > 0) this.#fail(`unclosed element <${this.#openName(this.#depth - 1)}>`, i);
     if (!this.#root) this.#fail('no root element', i);
     return this.#root;
   }
@@ -290,7 +357,7 @@ class Parser {
     const end = s.indexOf('?>', at);
     if (end < 0) this.#fail('unterminated XML declaration', at);
     const decl = s.substring(at + 5, end);
-    if (!COMMON_DECLARATIONS.includes(decl)) {
+    if (decl !== COMMON_DECLARATION) {
       if (!DECLARATION_RE.test(decl)) this.#fail('malformed XML declaration', at);
       this.#checkChars(at + 5, end);
     }
@@ -301,11 +368,15 @@ class Parser {
   #chars(from: number): number {
     const s = this.#s;
     const depth = this.#depth;
-    const lt = s.indexOf('<', from);
-    if (depth > 0 && lt > 0 && isPlainRun(s, from, lt, TEXT_STOP, TEXT_STOP_RE)) {
-      this.#addText(this.#open[depth - 1]!, s.substring(from, lt), from);
-      return lt;
+    if (depth > 0) {
+      // Plain text (no references, no ']', nothing to refuse) ends at its first stop character.
+      const stop = stopAt(s, this.#u, from, TEXT_STOP, TEXT_STOP_RE);
+      if (this.#u[stop] === 0x3c /* < */) {
+        this.#addText(s.substring(from, stop), from);
+        return stop;
+      }
     }
+    const lt = s.indexOf('<', from);
     const to = lt < 0 ? s.length : lt;
     const raw = s.substring(from, to);
     if (depth === 0) {
@@ -314,14 +385,14 @@ class Parser {
     }
     this.#checkChars(from, to);
     if (raw.includes(']]>')) this.#fail("']]>' in character data", from);
-    this.#addText(this.#open[depth - 1]!, raw.includes('&') ? this.#decode(raw, from) : raw, from);
+    this.#addText(raw.includes('&') ? this.#decode(raw, from) : raw, from);
     return to;
   }
 
-  #addText(top: Element, t: string, at: number): void {
+  #addText(t: string, at: number): void {
     this.#text += t.length;
-    if (this.#text > this.#limits.maxTextLength) this.#fail('text content too long', at, 'LIMIT');
-    top.text += t;
+    if (this.#text > this.#maxTextLength) this.#fail('text content too long', at, 'LIMIT');
+    this.#current().text += t;
   }
 
   #decode(raw: string, at: number): string {
@@ -351,22 +422,23 @@ class Parser {
   /** End of the name starting at `start`; sets #colon to where its prefix ends (relative to `start`). */
   #nameEnd(start: number): number {
     // ASCII fast path (every name in practice); anything else goes through the full grammar.
-    const s = this.#s;
+    const u = this.#u;
     let i = start;
-    let c = s.charCodeAt(i);
+    let c = u[i]!;
     if (c < 128 && ASCII_NAME[c] === 1) {
       // Runs of name characters between colons; a QName has at most one, neither first nor last.
       let colon = c === 0x3a ? BAD_QNAME : UNPREFIXED;
       for (;;) {
-        for (c = s.charCodeAt(++i); c < 128 && ASCII_NAME_NO_COLON[c] !== 0; c = s.charCodeAt(++i));
+        for (c = u[++i]!; c < 128 && ASCII_NAME_NO_COLON[c] !== 0; c = u[++i]!);
         if (c !== 0x3a) break;
         colon = colon === UNPREFIXED ? i - start : BAD_QNAME;
       }
-      if (!(c >= 0x80)) {
+      if (c < 0x80) {
         this.#colon = colon === i - start - 1 ? BAD_QNAME : colon;
         return i;
       }
     }
+    const s = this.#s;
     NAME_RE.lastIndex = start;
     if (!NAME_RE.test(s)) this.#fail('expected a name', start);
     const end = NAME_RE.lastIndex;
@@ -379,62 +451,61 @@ class Parser {
   /** Reads the start tag at `lt`; returns the position after it. */
   #startTag(lt: number): number {
     const s = this.#s;
-    const limits = this.#limits;
+    const u = this.#u;
     const depth = this.#depth;
     if (depth === 0 && this.#root) this.#fail('more than one root element', lt);
-    if (++this.#elements > limits.maxElements) this.#fail(`more than ${limits.maxElements} elements`, lt, 'LIMIT');
-    if (depth >= limits.maxDepth) this.#fail(`nesting deeper than ${limits.maxDepth}`, lt, 'LIMIT');
-    let i = this.#nameEnd(lt + 1);
-    const qname = s.substring(lt + 1, i);
+    if (++this.#elements > this.#maxElements) this.#fail(`more than ${this.#maxElements} elements`, lt, 'LIMIT');
+    if (depth >= this.#maxDepth) this.#fail(`nesting deeper than ${this.#maxDepth}`, lt, 'LIMIT');
+    const nameEnd = this.#nameEnd(lt + 1);
     const colon = this.#colon;
-    // Attributes as names, values and kinds in scratch arrays reused across elements.
+    let i = nameEnd;
+    // Attributes as names, values and kinds in arrays reused across the document's elements.
     const names = this.#attrNames;
     const values = this.#attrValues;
-    const kinds = this.#attrKinds;
+    let kinds = attrKinds;
     let n = 0;
     let selfClosing = false;
     let declarations = 0;
     for (;;) {
       const wsStart = i;
-      let c = s.charCodeAt(i);
-      while (c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d) c = s.charCodeAt(++i);
+      let c = u[i]!;
+      while (c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d) c = u[++i]!;
       if (c === 0x3e /* > */) {
         i++;
         break;
       }
-      if (c === 0x2f /* / */ && s.charCodeAt(i + 1) === 0x3e) {
+      if (c === 0x2f /* / */ && u[i + 1] === 0x3e) {
         i += 2;
         selfClosing = true;
         break;
       }
-      if (Number.isNaN(c)) this.#fail(`unterminated start tag <${qname}>`, i);
+      if (i >= s.length) this.#fail(`unterminated start tag <${s.substring(lt + 1, nameEnd)}>`, i);
       if (i === wsStart) this.#fail('expected whitespace between attributes', i);
       const nameStart = i;
       i = this.#nameEnd(i);
       const an = s.substring(nameStart, i);
-      const kind = isNsDeclarationAt(s, nameStart, i) ? NS_DECLARATION : this.#colon;
-      for (c = s.charCodeAt(i); c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d; c = s.charCodeAt(++i));
+      const kind = isNsDeclarationAt(u, nameStart, i) ? NS_DECLARATION : this.#colon;
+      for (c = u[i]!; c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d; c = u[++i]!);
       if (c !== 0x3d /* = */) this.#fail(`attribute ${an} without a value`, i);
-      for (c = s.charCodeAt(++i); c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d; c = s.charCodeAt(++i));
+      for (c = u[++i]!; c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d; c = u[++i]!);
       if (c !== 0x22 && c !== 0x27) this.#fail(`attribute ${an} value is not quoted`, i);
       const end = s.indexOf(c === 0x22 ? '"' : "'", i + 1);
-      let v: string | undefined;
-      if (end >= 0) {
-        // A namespace URI Vigil knows is plain (nothing to decode, normalize or refuse).
-        if (kind === NS_DECLARATION) v = end === i + 1 ? '' : knownNamespace(s.substring(i + 1, end));
-        if (v === undefined && isPlainRun(s, i + 1, end, VALUE_STOP, c === 0x22 ? DQ_VALUE_STOP_RE : SQ_VALUE_STOP_RE)) v = s.substring(i + 1, end);
+      // A known value is plain (nothing to decode, normalize or refuse); any other is checked.
+      let v = end > i + 1 ? knownValue(s, i + 1, end) : end < 0 ? undefined : '';
+      if (v === undefined) {
+        const stop = c === 0x22 ? stopAt(s, u, i + 1, DQ_VALUE_STOP, DQ_VALUE_STOP_RE) : stopAt(s, u, i + 1, SQ_VALUE_STOP, SQ_VALUE_STOP_RE);
+        v = stop === end ? s.substring(i + 1, end) : this.#unusualValue(an, i, end);
       }
-      if (v === undefined) v = this.#unusualValue(an, i, end);
       i = end + 1;
-      if (n >= limits.maxAttributes) this.#fail(`more than ${limits.maxAttributes} attributes`, i, 'LIMIT');
+      if (n >= this.#maxAttributes) this.#fail(`more than ${this.#maxAttributes} attributes`, i, 'LIMIT');
       for (let k = 0; k < n; k++) if (names[k] === an) this.#fail(`duplicate attribute ${an}`, i);
       if (kind === NS_DECLARATION) declarations++;
-      if (n === this.#usedAttrs) this.#usedAttrs = n + 1;
+      if (n === kinds.length) kinds = attrKinds = grown(kinds, n + 1);
       names[n] = an;
       values[n] = v;
       kinds[n++] = kind;
     }
-    const parentScope = depth > 0 ? this.#open[depth - 1]!.nsScope : ROOT_SCOPE;
+    const parentScope = depth > 0 ? this.#current().nsScope : ROOT_SCOPE;
     let scope = parentScope;
     if (declarations > 0) {
       const bindings = new Array<string>(2 * declarations);
@@ -447,18 +518,19 @@ class Parser {
         if (p === 'xmlns' || (p === 'xml' && v !== XML_NS) || (p !== 'xml' && v === XML_NS) || v === XMLNS_NS) this.#fail(`reserved namespace binding ${an}`, i);
         if (p !== '' && v === '') this.#fail(`prefix ${p} cannot be undeclared in XML 1.0`, i);
         bindings[b++] = p;
-        bindings[b++] = knownNamespace(v) ?? v;
+        bindings[b++] = v;
       }
       scope = new NsScope(parentScope, bindings);
     }
     let ns: string;
-    let local = qname;
-    if (colon === UNPREFIXED) ns = scope.get('') ?? '';
-    else {
-      if (colon === BAD_QNAME) this.#fail(`malformed name ${qname}`, i);
-      const prefix = qname.substring(0, colon);
-      local = qname.substring(colon + 1);
-      ns = scope.get(prefix) ?? this.#fail(`unbound prefix '${prefix}' on <${qname}>`, i);
+    let local: string;
+    if (colon === UNPREFIXED) {
+      local = s.substring(lt + 1, nameEnd);
+      ns = scope.get('') ?? '';
+    } else {
+      if (colon === BAD_QNAME) this.#fail(`malformed name ${s.substring(lt + 1, nameEnd)}`, i);
+      local = s.substring(lt + 2 + colon, nameEnd);
+      ns = scope.getAt(u, lt + 1, colon) ?? this.#fail(`unbound prefix '${s.substring(lt + 1, lt + 1 + colon)}' on <${s.substring(lt + 1, nameEnd)}>`, i);
     }
     let attrs = NO_ATTRS as Map<string, string>;
     if (n > declarations) {
@@ -477,15 +549,16 @@ class Parser {
         attrs.set(key, values[k]!);
       }
     }
+    const el: Element = { ns, name: local, attrs, children: selfClosing ? [] : NO_CHILDREN_YET, text: '', nsScope: scope };
     if (selfClosing) {
-      const el: Element = { ns, name: local, attrs, children: [], text: '', nsScope: scope };
-      if (depth > 0) this.#addKid(el);
+      if (depth > 0) this.#stack[this.#top++] = el;
       else this.#root = el;
     } else {
-      if (depth === this.#usedDepth) this.#usedDepth = depth + 1;
-      this.#open[depth] = { ns, name: local, attrs, children: NO_CHILDREN_YET, text: '', nsScope: scope };
-      this.#qnames[depth] = qname;
-      this.#kidsBase[depth] = this.#kidsTop;
+      if (3 * depth + 3 > openInfo.length) openInfo = grown(openInfo, 3 * depth + 3);
+      openInfo[3 * depth] = this.#top;
+      openInfo[3 * depth + 1] = lt + 1;
+      openInfo[3 * depth + 2] = nameEnd;
+      this.#stack[this.#top++] = el;
       this.#depth = depth + 1;
     }
     return i;
@@ -503,53 +576,70 @@ class Parser {
     if (v.includes('&')) v = this.#decode(v, quote);
     // Attribute-value normalization (XML 1.0 §3.3.3): whitespace characters become spaces.
     if (ATTR_WS_RE.test(v)) v = v.replace(ATTR_WS_ALL_RE, ' ');
-    return v;
+    return knownValue(v, 0, v.length) ?? v;
   }
 
   /** Reads the end tag at `lt`; returns the position after it. */
   #endTag(lt: number): number {
     const s = this.#s;
+    const u = this.#u;
     const depth = this.#depth;
     let i = lt + 2;
     if (depth > 0) {
-      // The name must be the open element's: compare instead of scanning it (a native compare;
-      // startsWith is slower than slicing and ===).
-      const open = this.#qnames[depth - 1]!;
-      const end = i + open.length;
-      if (s.charCodeAt(end) === 0x3e /* > */ && s.substring(i, end) === open) {
-        this.#close(depth - 1);
-        return end + 1;
+      // The name must be the open element's: compare it with the start tag's, in place.
+      const start = openInfo[3 * depth - 2]!;
+      const end = i + openInfo[3 * depth - 1]! - start;
+      if (u[end] === 0x3e /* > */) {
+        const offset = start - i;
+        let k = i;
+        while (k < end && u[k] === u[k + offset]) k++;
+        if (k === end) {
+          this.#close();
+          return end + 1;
+        }
       }
     }
     const nameEnd = this.#nameEnd(i);
     const qname = s.substring(i, nameEnd);
     i = nameEnd;
-    for (let c = s.charCodeAt(i); c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d; c = s.charCodeAt(++i));
-    if (s.charCodeAt(i) !== 0x3e) this.#fail(`malformed end tag </${qname}`, i);
+    for (let c = u[i]; c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d; c = u[++i]);
+    if (u[i] !== 0x3e) this.#fail(`malformed end tag </${qname}`, i);
     i++;
     if (depth === 0) this.#fail(`end tag </${qname}> without a start tag`, i);
-    const open = this.#qnames[depth - 1]!;
+    const open = this.#openName(depth - 1);
     if (open !== qname) this.#fail(`end tag </${qname}> does not match <${open}>`, i);
-    this.#close(depth - 1);
+    this.#close();
     return i;
   }
 
-  /** Closes the open element at `index` (the innermost one). */
-  #close(index: number): void {
-    const el = this.#open[index]!;
-    const base = this.#kidsBase[index]!;
-    el.children = this.#kidsTop > base ? (this.#kids.slice(base, this.#kidsTop) as XmlElement[]) : [];
-    this.#kidsTop = base;
-    this.#depth = index;
-    if (index > 0) this.#addKid(el);
-    else this.#root = el;
-  }
-
-  #addKid(el: XmlElement): void {
-    const top = this.#kidsTop;
-    if (top === this.#usedKids) this.#usedKids = top + 1;
-    this.#kids[top] = el;
-    this.#kidsTop = top + 1;
+  /** Closes the innermost open element, giving it the children collected above it on the stack. */
+  #close(): void {
+    const stack = this.#stack;
+    const d = this.#depth - 1;
+    const base = openInfo[3 * d]!;
+    const el = stack[base]!;
+    const first = base + 1;
+    const top = this.#top;
+    // Small arrays as literals: cheaper than slice(), and sized exactly as well.
+    switch (top - first) {
+      case 0:
+        el.children = [];
+        break;
+      case 1:
+        el.children = [stack[first]!];
+        break;
+      case 2:
+        el.children = [stack[first]!, stack[first + 1]!];
+        break;
+      default:
+        el.children = stack.slice(first, top);
+    }
+    this.#depth = d;
+    if (d > 0) this.#top = first;
+    else {
+      this.#top = 0;
+      this.#root = el;
+    }
   }
 
   /** Reads a comment, CDATA section or (refused) DOCTYPE at `lt`; returns the position after it. */
@@ -557,7 +647,7 @@ class Parser {
     const s = this.#s;
     if (s.startsWith('<!--', lt)) {
       const end = s.indexOf('--', lt + 4);
-      if (end < 0 || s.charCodeAt(end + 2) !== 0x3e) this.#fail(end < 0 ? 'unterminated comment' : "'--' inside a comment", lt);
+      if (end < 0 || this.#u[end + 2] !== 0x3e) this.#fail(end < 0 ? 'unterminated comment' : "'--' inside a comment", lt);
       this.#checkChars(lt + 4, end);
       return end + 3;
     }
@@ -566,7 +656,7 @@ class Parser {
       const end = s.indexOf(']]>', lt + 9);
       if (end < 0) this.#fail('unterminated CDATA section', lt);
       this.#checkChars(lt + 9, end);
-      this.#addText(this.#open[this.#depth - 1]!, s.substring(lt + 9, end), lt);
+      this.#addText(s.substring(lt + 9, end), lt);
       return end + 3;
     }
     if (s.startsWith('<!DOCTYPE', lt)) this.#fail('DOCTYPE declarations are not accepted', lt, 'DOCTYPE');
@@ -585,5 +675,3 @@ class Parser {
     return end + 2;
   }
 }
-
-const PARSER = new Parser();
