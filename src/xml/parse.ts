@@ -84,8 +84,8 @@ const SQ_VALUE_STOP_RE = /[\u0000-\u001F'<&\uFFFE\uFFFF]/g;
  * The document's UTF-16 code units, copied natively into a typed array kept from one document to
  * the next: V8 reads a typed array element in a fraction of the time String#charCodeAt takes, and
  * the parser visits characters one by one in names, whitespace and short runs. A 0 follows the last
- * unit (a sentinel: no scanning loop goes on over NUL), and parseXml zeroes the units it loaded
- * afterwards, so that none of a document's content stays behind.
+ * unit (a sentinel: no scanning loop goes on over NUL), and the units are zeroed once the document
+ * is parsed, so that none of its content stays behind.
  */
 let units: Uint16Array = new Uint16Array(8192);
 let unitBytes = Buffer.from(units.buffer);
