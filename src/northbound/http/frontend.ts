@@ -191,12 +191,10 @@ export function sendReply(res: AnyResponse, status: number, headers: Record<stri
   else res.end(body);
 }
 
-/** Reads a request body up to `limit` bytes (checked against Content-Length up front too). */
-export function readBody(req: AnyRequest, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => readBodyThen(req, limit, (err, text) => (err ? reject(err) : resolve(text!))));
-}
-
-/** readBody with a callback: the SOAP path's version, which allocates no promise. */
+/**
+ * Reads a request body up to `limit` bytes (checked against Content-Length up front too) and
+ * calls `done` exactly once. A callback rather than a promise: this is on every SOAP request.
+ */
 export function readBodyThen(req: AnyRequest, limit: number, done: (err: Error | undefined, text?: string) => void): void {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
@@ -206,12 +204,12 @@ export function readBodyThen(req: AnyRequest, limit: number, done: (err: Error |
   let first: Buffer | undefined;
   let more: Buffer[] | undefined;
   let size = 0;
-  let failed = false;
+  let settled = false;
   req.on('data', (chunk: Buffer) => {
-    if (failed) return;
+    if (settled) return;
     size += chunk.length;
     if (size > limit) {
-      failed = true;
+      settled = true;
       first = more = undefined;
       req.pause();
       done(new VigilError('BodyTooLarge', `request body exceeds the ${limit}-byte limit`));
@@ -221,13 +219,14 @@ export function readBodyThen(req: AnyRequest, limit: number, done: (err: Error |
     else (more ??= [first]).push(chunk);
   });
   req.on('end', () => {
-    if (failed) return;
+    if (settled) return;
+    settled = true;
     // A SOAP request usually arrives in one chunk: decode it without copying.
     done(undefined, more ? Buffer.concat(more, size).toString('utf8') : (first?.toString('utf8') ?? ''));
   });
   req.on('error', (err) => {
-    if (failed) return;
-    failed = true;
+    if (settled) return;
+    settled = true;
     done(err);
   });
 }
