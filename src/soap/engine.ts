@@ -6,27 +6,36 @@
 import type { Logger } from 'pino';
 import type { RequestContext } from '../core/context.js';
 import { asVigilError, VigilError } from '../core/errors.js';
-import { isAllowed, type Principal } from '../security/access.js';
+import { isAllowed, type AccessClass, type Principal } from '../security/access.js';
 import type { Authenticator } from '../security/authenticator.js';
 import { OPERATION_ACCESS } from '../security/operation-access.js';
 import type { AuditLog } from '../storage/audit.js';
 import { el, type Xml } from '../xml/write.js';
 import { addressingReply, envelopeBytes, readEnvelope, SOAP_CONTENT_TYPE, writeEnvelope, type SoapRequest } from './envelope.js';
 import { faultBody, faultHttpStatus } from './fault.js';
-import type { OperationHandler, SoapService } from './service.js';
+import type { OperationCall, OperationHandler, SoapService } from './service.js';
 
-/** Where a body namespace is dispatched: the serving service, and the access-table prefix. */
+/** An operation as dispatch finds it: handler and access class looked up once, at registration. */
+interface Operation {
+  /** The operation's name as registered (a constant: cheaper to hash and compare than the request's copy). */
+  name: string;
+  handler: OperationHandler;
+  access: AccessClass;
+}
+
+/** Where a body namespace is dispatched: the serving service and its operations by local name. */
 interface NamespaceRoute {
   service: SoapService;
-  prefix: string;
-  operations: Readonly<Record<string, OperationHandler>>;
+  operations: Map<string, Operation>;
 }
 
 const NO_TOKENS: string[] = [];
+/** The header fields of every successful reply (shared: replies are never modified once made). */
+const OK_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'content-type': SOAP_CONTENT_TYPE });
 
 export interface HttpReply {
   status: number;
-  headers: Record<string, string | string[]>;
+  headers: Readonly<Record<string, string | string[]>>;
   /** UTF-8 bytes (successful replies) or text (faults). */
   body: Buffer | string;
 }
@@ -47,17 +56,23 @@ export class SoapEngine {
   }
 
   register(service: SoapService): void {
-    const routes: NamespaceRoute[] = [
-      { service, prefix: service.prefix, operations: service.operations },
-      ...(service.foreignOperations ?? []).map((f) => ({ service, prefix: f.prefix, operations: f.operations })),
+    const tables = [
+      { prefix: service.prefix, namespace: service.namespace, operations: service.operations },
+      ...(service.foreignOperations ?? []),
     ];
-    const namespaces = [service.namespace, ...(service.foreignOperations ?? []).map((f) => f.namespace)];
-    for (const [i, route] of routes.entries()) {
-      for (const op of Object.keys(route.operations)) {
-        if (!(`${route.prefix}:${op}` in OPERATION_ACCESS)) {
-          throw new Error(`operation ${route.prefix}:${op} has no access class in security/operation-access.ts`);
-        }
+    const routes: NamespaceRoute[] = [];
+    const namespaces: string[] = [];
+    for (const table of tables) {
+      const operations = new Map<string, Operation>();
+      for (const [name, handler] of Object.entries(table.operations)) {
+        const access = OPERATION_ACCESS[`${table.prefix}:${name}`];
+        if (access === undefined) throw new Error(`operation ${table.prefix}:${name} has no access class in security/operation-access.ts`);
+        operations.set(name, { name, handler, access });
       }
+      routes.push({ service, operations });
+      namespaces.push(table.namespace);
+    }
+    for (let i = 0; i < routes.length; i++) {
       const taken = this.#byNamespace.get(namespaces[i]!);
       if (taken) throw new Error(`namespace ${namespaces[i]} is already served by the ${taken.service.name} service`);
     }
@@ -120,13 +135,13 @@ export class SoapEngine {
       throw new VigilError('ActionNotSupported', `no service for namespace '${req.body.ns || '(none)'}' on this node`);
     }
     const service = route.service;
-    const handler = Object.hasOwn(route.operations, opName) ? route.operations[opName] : undefined;
-    if (!handler) throw new VigilError('ActionNotSupported', `${service.name} service does not implement ${opName}`);
-    const access = OPERATION_ACCESS[`${route.prefix}:${opName}`]!;
+    const op = route.operations.get(opName);
+    if (op === undefined) throw new VigilError('ActionNotSupported', `${service.name} service does not implement ${opName}`);
+    const access = op.access;
 
     const auth = this.#auth.authenticate(ctx, req.header);
     if (!auth.ok) {
-      this.#record(ctx, { username: auth.claimed, level: 'Anonymous', method: 'anonymous' }, service, opName, NO_TOKENS, `auth-failed:${auth.reason}`);
+      this.#record(ctx, { username: auth.claimed, level: 'Anonymous', method: 'anonymous' }, service, op.name, NO_TOKENS, `auth-failed:${auth.reason}`);
       const err = new VigilError('NotAuthorized', authFailureMessage(auth.reason));
       if (auth.via === 'http') {
         return this.fault(err, req, { 'www-authenticate': this.#auth.digest.challenges(auth.reason === 'stale-nonce') });
@@ -135,31 +150,39 @@ export class SoapEngine {
     }
     const principal = auth.principal;
     if (!isAllowed(principal.level, access)) {
-      this.#record(ctx, principal, service, opName, NO_TOKENS, 'denied');
-      const err = new VigilError('NotAuthorized', `${opName} requires access class ${access}`);
+      this.#record(ctx, principal, service, op.name, NO_TOKENS, 'denied');
+      const err = new VigilError('NotAuthorized', `${op.name} requires access class ${access}`);
       // No credentials at all: ask for HTTP digest (Core spec, "HTTP digest" when both are supported).
       if (principal.method === 'anonymous') return this.fault(err, req, { 'www-authenticate': this.#auth.digest.challenges() });
       return this.fault(err, req);
     }
 
-    const touched: string[] = [];
-    const done = (body: Xml): HttpReply => {
-      this.#record(ctx, principal, service, opName, touched, 'ok');
-      return { status: 200, headers: { 'content-type': SOAP_CONTENT_TYPE }, body: envelopeBytes(body, addressingReply(req, false)) };
-    };
-    const failed = (err: unknown): HttpReply => {
-      const e = asVigilError(err);
-      if (e.code === 'Internal') this.#log.error({ err, op: opName }, 'operation failed');
-      this.#record(ctx, principal, service, opName, touched, `fault:${e.code}`);
-      return this.fault(e, req);
-    };
+    const call: OperationCall = { ctx, principal, body: req.body, header: req.header, touched: [] };
     let body: Xml | Promise<Xml>;
     try {
-      body = handler({ ctx, principal, body: req.body, header: req.header, touched });
+      body = op.handler(call);
     } catch (err) {
-      return failed(err);
+      return this.#operationFailed(err, call, service, op, req);
     }
-    return body instanceof Promise ? body.then(done, failed) : done(body);
+    if (body instanceof Promise) {
+      return body.then(
+        (b) => this.#answered(b, call, service, op, req),
+        (err: unknown) => this.#operationFailed(err, call, service, op, req),
+      );
+    }
+    return this.#answered(body, call, service, op, req);
+  }
+
+  #answered(body: Xml, call: OperationCall, service: SoapService, op: Operation, req: SoapRequest): HttpReply {
+    this.#record(call.ctx, call.principal, service, op.name, call.touched, 'ok');
+    return { status: 200, headers: OK_HEADERS, body: envelopeBytes(body, addressingReply(req, false)) };
+  }
+
+  #operationFailed(err: unknown, call: OperationCall, service: SoapService, op: Operation, req: SoapRequest): HttpReply {
+    const e = asVigilError(err);
+    if (e.code === 'Internal') this.#log.error({ err, op: op.name }, 'operation failed');
+    this.#record(call.ctx, call.principal, service, op.name, call.touched, `fault:${e.code}`);
+    return this.fault(e, req);
   }
 
   #record(ctx: RequestContext, p: Principal, service: SoapService, operation: string, tokens: string[], outcome: string): void {

@@ -190,7 +190,7 @@ export function sendText(res: AnyResponse, status: number, text: string): void {
  * sampling heap profiler), and without it the bytes promoted per scavenge fell from ~48 KB to
  * ~11 KB and full collections from four to one in four seconds.
  */
-export function sendReply(res: AnyResponse, status: number, headers: Record<string, string | string[]>, body: string | Buffer): void {
+export function sendReply(res: AnyResponse, status: number, headers: Readonly<Record<string, string | string[]>>, body: string | Buffer): void {
   const length = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.length;
   const fields: string[] = [];
   for (const name in headers) {
