@@ -15,6 +15,51 @@ export interface XmlElement {
   readonly nsScope: NsBindings;
 }
 
+/**
+ * The attributes of a parsed element: a read-only map over a flat [key, value, key, value, …]
+ * list. Elements carry a handful of attributes at most, for which a scan beats hashing, and the
+ * parser makes one per element that has any: a Map (with its hash table) costs several times as
+ * much to build.
+ */
+export class XmlAttributes implements ReadonlyMap<string, string> {
+  readonly #flat: readonly string[];
+  constructor(flat: readonly string[]) {
+    this.#flat = flat;
+  }
+  get size(): number {
+    return this.#flat.length >> 1;
+  }
+  get(key: string): string | undefined {
+    const flat = this.#flat;
+    for (let i = 0; i < flat.length; i += 2) if (flat[i] === key) return flat[i + 1];
+    return undefined;
+  }
+  has(key: string): boolean {
+    const flat = this.#flat;
+    for (let i = 0; i < flat.length; i += 2) if (flat[i] === key) return true;
+    return false;
+  }
+  forEach(callback: (value: string, key: string, map: ReadonlyMap<string, string>) => void, thisArg?: unknown): void {
+    const flat = this.#flat;
+    for (let i = 0; i < flat.length; i += 2) callback.call(thisArg, flat[i + 1]!, flat[i]!, this);
+  }
+  *entries(): MapIterator<[string, string]> {
+    const flat = this.#flat;
+    for (let i = 0; i < flat.length; i += 2) yield [flat[i]!, flat[i + 1]!];
+  }
+  *keys(): MapIterator<string> {
+    const flat = this.#flat;
+    for (let i = 0; i < flat.length; i += 2) yield flat[i]!;
+  }
+  *values(): MapIterator<string> {
+    const flat = this.#flat;
+    for (let i = 1; i < flat.length; i += 2) yield flat[i]!;
+  }
+  [Symbol.iterator](): MapIterator<[string, string]> {
+    return this.entries();
+  }
+}
+
 /** Prefix → namespace bindings in scope at an element ('' is the default namespace). */
 export interface NsBindings extends Iterable<[prefix: string, uri: string]> {
   get(prefix: string): string | undefined;

@@ -6,7 +6,7 @@
  * any DOCTYPE (so no entity expansion of any kind), undefined entities, too many elements or
  * attributes, too deep nesting, too much text. All failures are `XmlParseError`s.
  */
-import type { XmlElement } from './dom.js';
+import { XmlAttributes, type XmlElement } from './dom.js';
 import { knownValue, NsScope } from './ns-scope.js';
 import {
   ASCII_NAME, ASCII_NAME_NO_COLON, DQ_VALUE_STOP, DQ_VALUE_STOP_RE, FORBIDDEN_FROM_RE, FORBIDDEN_RE, isNsDeclarationAt, loadUnits,
@@ -53,14 +53,14 @@ const HEX_REF_RE = /^#x[0-9A-Fa-f]{1,6}$/;
 const DECL_END_RE = /[\s?]/;
 const PI_WS_RE = /^[ \t\r\n]/;
 /** Shared by every element without attributes (the tree is read-only to its users). */
-const NO_ATTRS: ReadonlyMap<string, string> = new Map();
+const NO_ATTRS = new XmlAttributes([]);
 /** Children of an element until it closes (it then gets its own array, sized to fit). */
 const NO_CHILDREN_YET: XmlElement[] = [];
 
 interface Element {
   ns: string;
   name: string;
-  attrs: Map<string, string>;
+  attrs: XmlAttributes;
   children: XmlElement[];
   text: string;
   nsScope: NsScope;
@@ -366,9 +366,10 @@ class Parser {
       local = s.substring(lt + 2 + colon, nameEnd);
       ns = scope.getAt(u, lt + 1, colon) ?? this.#fail(`unbound prefix '${s.substring(lt + 1, lt + 1 + colon)}' on <${s.substring(lt + 1, nameEnd)}>`, i);
     }
-    let attrs = NO_ATTRS as Map<string, string>;
+    let attrs = NO_ATTRS;
     if (n > declarations) {
-      attrs = new Map();
+      const flat = new Array<string>(2 * (n - declarations));
+      let a = 0;
       for (let k = 0; k < n; k++) {
         const kind = kinds[k]!;
         if (kind === NS_DECLARATION) continue;
@@ -378,10 +379,13 @@ class Parser {
           if (kind === BAD_QNAME) this.#fail(`malformed name ${an}`, i);
           const uri = scope.get(an.substring(0, kind)) ?? this.#fail(`unbound prefix '${an.substring(0, kind)}' on attribute ${an}`, i);
           key = `{${uri}}${an.substring(kind + 1)}`;
-          if (attrs.has(key)) this.#fail(`duplicate attribute ${an}`, i);
+          // Two prefixes for one namespace make one attribute twice (Namespaces in XML §6.3).
+          for (let j = 0; j < a; j += 2) if (flat[j] === key) this.#fail(`duplicate attribute ${an}`, i);
         }
-        attrs.set(key, values[k]!);
+        flat[a++] = key;
+        flat[a++] = values[k]!;
       }
+      attrs = new XmlAttributes(flat);
     }
     const el: Element = { ns, name: local, attrs, children: selfClosing ? [] : NO_CHILDREN_YET, text: '', nsScope: scope };
     if (selfClosing) {

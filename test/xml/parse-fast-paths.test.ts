@@ -200,3 +200,26 @@ test('limits are read once, so a getter cannot re-enter the parser mid-document'
   assert.deepEqual(plain(outer), { ns: '', name: 'outer', attrs: [['a', '1']], text: '', children: [{ ns: '', name: 'y', attrs: [], text: '2', children: [] }] });
   assert.equal(inner!.children[0]!.text, '1');
 });
+
+test('attributes read like a Map: get, has, size, iteration in document order, forEach', () => {
+  const e = parseXml('<a xmlns:p="urn:p" z="1" p:y="2" x=""/>');
+  const attrs = e.attrs;
+  assert.equal(attrs.size, 3);
+  assert.equal(attrs.get('z'), '1');
+  assert.equal(attrs.get('{urn:p}y'), '2');
+  assert.equal(attrs.get('x'), '');
+  assert.equal(attrs.get('y'), undefined);
+  assert.ok(attrs.has('x') && !attrs.has('xmlns:p'));
+  assert.deepEqual([...attrs], [['z', '1'], ['{urn:p}y', '2'], ['x', '']]);
+  assert.deepEqual([...attrs.keys()], ['z', '{urn:p}y', 'x']);
+  assert.deepEqual([...attrs.values()], ['1', '2', '']);
+  const seen: string[] = [];
+  attrs.forEach((v, k, map) => {
+    assert.equal(map, attrs);
+    seen.push(`${k}=${v}`);
+  });
+  assert.deepEqual(seen, ['z=1', '{urn:p}y=2', 'x=']);
+  const none = parseXml('<a xmlns="urn:d"/>').attrs;
+  assert.equal(none.size, 0);
+  assert.deepEqual([...none], []);
+});
