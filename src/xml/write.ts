@@ -46,6 +46,10 @@ function attrsToString(attrs: Attrs | undefined): string {
 
 /** `<name attrs>content</name>`; self-closing when content is empty. */
 export function el(name: string, content?: Content, attrs?: Attrs): Xml {
+  // Text content without attributes is most of every response: no dispatch on the content's type.
+  if (typeof content === 'string' && attrs === undefined) {
+    return new Xml(content === '' ? `<${name}/>` : `<${name}>${escapeXml(content)}</${name}>`);
+  }
   const inner = contentToString(content);
   const a = attrsToString(attrs);
   return new Xml(inner === '' ? `<${name}${a}/>` : `<${name}${a}>${inner}</${name}>`);
