@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { echo "bench: wrk missing (apt-get install wrk)" >&2; exit 1; }
 # The SOAP benchmark runs the built executable (bin/vigil.js → dist/), as users run it.
 npm run build --silent
-node --import tsx bench/soap-device-info.ts "${SOAP_SECONDS:-10}" "${SOAP_CONNECTIONS:-32}"
+node --import tsx bench/soap-device-info.ts "${SOAP_SECONDS:-5}" "${SOAP_CONNECTIONS:-32}"
 # Resource query (IEC 62676-2-33 §7): 100,000 resources through one pull point, then a 1 % LocationFilter.
 node --import tsx bench/resource-query.ts synthetic
 node --import tsx bench/resource-query.ts cameras

@@ -10,7 +10,7 @@
  * back: every request Vigil answered must have its row.
  *
  *   npm run bench            (or: npm run build && node --import tsx bench/soap-device-info.ts [seconds] [connections])
- *   BENCH_ROUNDS=n, BENCH_WARMUP=s   rounds (default 5), warm-up seconds per server (default 10)
+ *   BENCH_ROUNDS=n, BENCH_WARMUP=s   rounds (default 10), warm-up seconds per server (default 10)
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -20,9 +20,9 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import Database from 'better-sqlite3';
 
-const seconds = Number(process.argv[2] ?? 10);
+const seconds = Number(process.argv[2] ?? 5);
 const connections = Number(process.argv[3] ?? 32);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
 // Vigil reaches its steady state (JIT, first touch of the nonce cache's tables) in several seconds.
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 10);
 const PASSWORD = 'Bench-password-1';
